@@ -1,0 +1,115 @@
+/**
+ * Typed, validated configuration from the worker's `[vars]`.
+ *
+ * Vars arrive as strings (wrangler.toml, `.dev.vars`, the dashboard), so each is
+ * parsed once per `env` object and checked. A bad value is an operator error: it
+ * throws a {@link ConfigError} naming the variable, which the app's error path
+ * turns into an uncached 500 rather than silently running with a guess.
+ */
+
+/** Where a reader's country may come from: a request header, or `request.cf.country`. */
+export type RegionSource = { kind: 'header'; name: string } | { kind: 'cf' };
+
+export interface Config {
+  siteName: string;
+  /** Canonical origin without a trailing slash, or null to use the request's origin. */
+  siteUrl: string | null;
+  regionSources: RegionSource[];
+  /** The `Vary` value for region-dependent responses: every configured header, in order. */
+  regionVary: string;
+  browserMaxAge: number;
+  cdnMaxAge: number;
+  staleWhileRevalidate: number;
+  staleIfError: number;
+  notFoundMaxAge: number;
+  kvCacheTtl: number;
+  indexPageSize: number;
+  timeZone: string;
+}
+
+/** The subset of the generated `Env` that configuration reads. */
+export type ConfigVars = Partial<Record<
+  | 'SITE_NAME' | 'SITE_URL' | 'REGION_HEADERS' | 'BROWSER_MAX_AGE' | 'CDN_MAX_AGE'
+  | 'STALE_WHILE_REVALIDATE' | 'STALE_IF_ERROR' | 'NOT_FOUND_MAX_AGE' | 'KV_CACHE_TTL'
+  | 'INDEX_PAGE_SIZE' | 'TIME_ZONE',
+  string | number | undefined
+>>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
+const CF_COUNTRY = 'cf.country';
+
+const configs = new WeakMap<object, Config>();
+
+/** Parses and validates `env` once; later calls with the same object are free. */
+export function getConfig(env: ConfigVars): Config {
+  let config = configs.get(env);
+  if (!config) {
+    config = parseConfig(env);
+    configs.set(env, config);
+  }
+  return config;
+}
+
+export function parseConfig(env: ConfigVars): Config {
+  const regionSources = parseRegionSources(text(env, 'REGION_HEADERS', 'CF-IPCountry, cf.country'));
+  const siteUrl = text(env, 'SITE_URL', '').replace(/\/+$/, '');
+  if (siteUrl && !/^https?:\/\/[^/?#\s]+$/.test(siteUrl)) {
+    throw new ConfigError(`SITE_URL must be an origin such as https://news.example, got ${JSON.stringify(siteUrl)}`);
+  }
+  const timeZone = text(env, 'TIME_ZONE', 'UTC');
+  try {
+    new Intl.DateTimeFormat('en', { timeZone });
+  } catch {
+    throw new ConfigError(`TIME_ZONE must be an IANA time zone such as Europe/London, got ${JSON.stringify(timeZone)}`);
+  }
+  return {
+    siteName: text(env, 'SITE_NAME', 'Broadsheet'),
+    siteUrl: siteUrl || null,
+    regionSources,
+    regionVary: regionSources.flatMap((s) => (s.kind === 'header' ? [s.name] : [])).join(', '),
+    browserMaxAge: seconds(env, 'BROWSER_MAX_AGE', 60),
+    cdnMaxAge: seconds(env, 'CDN_MAX_AGE', 300),
+    staleWhileRevalidate: seconds(env, 'STALE_WHILE_REVALIDATE', 60),
+    staleIfError: seconds(env, 'STALE_IF_ERROR', 86_400),
+    notFoundMaxAge: seconds(env, 'NOT_FOUND_MAX_AGE', 30),
+    kvCacheTtl: Math.max(30, seconds(env, 'KV_CACHE_TTL', 60)),
+    indexPageSize: integer(env, 'INDEX_PAGE_SIZE', 20, 1, 100),
+    timeZone,
+  };
+}
+
+/** Parses `"CF-IPCountry, cf.country"` into sources, refusing anything that is not a header name. */
+export function parseRegionSources(list: string): RegionSource[] {
+  const sources: RegionSource[] = [];
+  for (const entry of list.split(',').map((s) => s.trim()).filter(Boolean)) {
+    if (entry.toLowerCase() === CF_COUNTRY) {
+      sources.push({ kind: 'cf' });
+    } else if (HEADER_NAME.test(entry)) {
+      sources.push({ kind: 'header', name: entry });
+    } else {
+      throw new ConfigError(`REGION_HEADERS: ${JSON.stringify(entry)} is not a header name or "${CF_COUNTRY}"`);
+    }
+  }
+  return sources;
+}
+
+function text(env: ConfigVars, name: keyof ConfigVars, fallback: string): string {
+  const value = env[name];
+  return value === undefined || value === null ? fallback : String(value).trim();
+}
+
+function integer(env: ConfigVars, name: keyof ConfigVars, fallback: number, min: number, max: number): number {
+  const raw = text(env, name, String(fallback));
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(raw)}`);
+  }
+  return Number(raw);
+}
+
+function seconds(env: ConfigVars, name: keyof ConfigVars, fallback: number): number {
+  return integer(env, name, fallback, 0, 31_536_000);
+}

@@ -1,0 +1,63 @@
+/**
+ * The URL allowlist of DESIGN §1, shared by the markdown renderer, the article
+ * validator and the banner validator.
+ *
+ * Browsers forgive a lot in a URL: they decode entities in attributes, drop tabs
+ * and newlines anywhere, trim control characters and spaces, and ignore case in
+ * the scheme. So the check decodes and cleans the URL the same way first, and
+ * then inspects the scheme of what the browser would actually follow.
+ */
+
+export type UrlContext = 'link' | 'image';
+
+const ALLOWED_SCHEMES: Record<UrlContext, ReadonlySet<string>> = {
+  link: new Set(['http', 'https', 'mailto']),
+  image: new Set(['http', 'https']),
+};
+
+const NAMED_ENTITIES: Record<string, string> = {
+  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", colon: ':', tab: '\t', newline: '\n',
+  sol: '/', lpar: '(', rpar: ')', period: '.', comma: ',', semi: ';', nbsp: '\u00a0',
+};
+
+/** Decodes numeric and the few named character references that can spell a scheme. */
+export function decodeEntities(value: string): string {
+  if (!value.includes('&')) return value;
+  return value.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);?/gi, (match, ref: string) => {
+    if (ref[0] === '#') {
+      const code = ref[1] === 'x' || ref[1] === 'X' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
+      return code > 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff) ? String.fromCodePoint(code) : '\ufffd';
+    }
+    return NAMED_ENTITIES[ref.toLowerCase()] ?? match;
+  });
+}
+
+/**
+ * Returns the URL as a browser would read it if its scheme is allowed in
+ * `context` (or it is relative), and null otherwise.
+ */
+export function safeUrl(raw: string, context: UrlContext = 'link'): string | null {
+  // Browsers remove ASCII tab and newline anywhere, and trim C0 controls and space.
+  // Other controls (and their Unicode look-alikes) never belong in a URL we publish.
+  const cleaned = decodeEntities(raw)
+    .replace(/[\t\n\r]/g, '')
+    .replace(/^[\u0000-\u0020\u00a0\u200b-\u200d\ufeff]+|[\u0000-\u0020\u00a0]+$/g, '');
+  if (cleaned === '' || /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028\u2029\ufeff]/.test(cleaned)) return null;
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(cleaned);
+  if (scheme) {
+    return ALLOWED_SCHEMES[context].has(scheme[1]!.toLowerCase()) ? cleaned : null;
+  }
+  // No scheme: relative. A colon before the first slash, `?` or `#` would make a
+  // browser read a scheme we did not see (e.g. after a stray character); refuse it.
+  const firstColon = cleaned.indexOf(':');
+  if (firstColon !== -1) {
+    const firstDelimiter = cleaned.search(/[/?#]/);
+    if (firstDelimiter === -1 || firstColon < firstDelimiter) return null;
+  }
+  return cleaned;
+}
+
+/** True for an absolute http(s) URL, as author and call-to-action links must be. */
+export function isHttpUrl(value: string): boolean {
+  return /^https?:\/\/[^\s/?#]+/i.test(value) && safeUrl(value) === value;
+}
