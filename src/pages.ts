@@ -1,0 +1,290 @@
+/**
+ * Pure page renderers: data in, HTML out, no I/O.
+ *
+ * Every interpolation goes through `hono/html`, which escapes it. The two
+ * exceptions are marked: the article body, which `renderMarkdown` has already
+ * made safe, and the JSON-LD block, which {@link jsonForScript} escapes for
+ * its own context.
+ */
+import { html, raw } from 'hono/html';
+import type { HtmlEscapedString } from 'hono/utils/html';
+import type { ArticleMeta, Author } from './article.ts';
+import { renderFigure } from './markdown.ts';
+import type { IndexEntry } from './store.ts';
+import { STYLESHEET_PATH } from './styles.ts';
+import { safeUrl } from './url.ts';
+
+/** What every page needs to know about the site. */
+export interface Site {
+  name: string;
+  /** Canonical origin, no trailing slash. */
+  origin: string;
+  timeZone: string;
+}
+
+/**
+ * Where the reader's banner goes in an article page. The render is cached
+ * without it and the banner for the reader's region is stitched in per
+ * request. Escaping guarantees no article text can produce this comment.
+ */
+export const BANNER_SLOT = '<!--support-banner-->';
+
+type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
+
+function toString(value: Html): string {
+  if (value instanceof Promise) throw new Error('page templates must render synchronously');
+  return value.toString();
+}
+
+interface LayoutOptions {
+  site: Site;
+  title: string;
+  description?: string;
+  canonicalPath?: string;
+  language?: string;
+  head?: HtmlEscapedString | HtmlEscapedString[];
+  robots?: string;
+  body: HtmlEscapedString | string;
+}
+
+function layout(o: LayoutOptions): string {
+  const canonical = o.canonicalPath === undefined ? undefined : o.site.origin + o.canonicalPath;
+  return toString(html`<!doctype html>
+<html lang="${o.language ?? 'en'}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${o.title}</title>
+${o.description ? html`<meta name="description" content="${o.description}">\n` : ''}${
+    canonical ? html`<link rel="canonical" href="${canonical}">\n` : ''}${
+    o.robots ? html`<meta name="robots" content="${o.robots}">\n` : ''}<meta name="color-scheme" content="light dark">
+<link rel="stylesheet" href="${STYLESHEET_PATH}">
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">
+<link rel="alternate" type="application/atom+xml" title="${o.site.name}" href="/feed.xml">
+${o.head ?? ''}</head>
+<body>
+<a class="skip-link" href="#main">Skip to main content</a>
+<header class="masthead">
+<div class="wrap">
+<a class="wordmark" href="/">${o.site.name}</a>
+<nav aria-label="Site"><ul><li><a href="/">Latest</a></li><li><a href="/feed.xml">Feed</a></li></ul></nav>
+</div>
+</header>
+<main id="main" tabindex="-1" class="wrap">
+${o.body}
+</main>
+<footer class="site-footer">
+<div class="wrap">
+<ul><li><a href="/">Latest news</a></li><li><a href="/feed.xml">Atom feed</a></li><li><a href="/sitemap.xml">Sitemap</a></li></ul>
+<p>${o.site.name}: independent journalism, free to read.</p>
+</div>
+</footer>
+</body>
+</html>
+`);
+}
+
+/** Data for one article page. */
+export interface ArticlePageData {
+  site: Site;
+  article: ArticleMeta;
+  /** The body as safe HTML, straight from `renderMarkdown`. */
+  bodyHtml: string;
+  wordCount: number;
+}
+
+/**
+ * The complete article page, with {@link BANNER_SLOT} where the region's
+ * banner belongs. Depends on nothing region-specific, so it can be cached by
+ * content hash and shared by every region.
+ */
+export function renderArticlePage({ site, article, bodyHtml, wordCount }: ArticlePageData): string {
+  const path = `/articles/${article.slug}`;
+  const url = site.origin + path;
+  const image = article.image ? absoluteUrl(site, article.image.src) : undefined;
+  const description = article.standfirst ?? article.title;
+  const readingMinutes = Math.max(1, Math.round(wordCount / 230));
+  const head = [
+    html`<meta property="og:type" content="article">
+<meta property="og:site_name" content="${site.name}">
+<meta property="og:title" content="${article.title}">
+<meta property="og:description" content="${description}">
+<meta property="og:url" content="${url}">
+${article.language.includes('-') ? html`<meta property="og:locale" content="${article.language.replace('-', '_')}">\n` : ''}${image ? html`<meta property="og:image" content="${image}">\n<meta property="og:image:alt" content="${article.image!.alt}">\n` : ''}<meta property="article:published_time" content="${article.date}">
+${article.updated ? html`<meta property="article:modified_time" content="${article.updated}">\n` : ''}${
+      article.section ? html`<meta property="article:section" content="${article.section}">\n` : ''}${
+      article.tags.map((tag) => html`<meta property="article:tag" content="${tag}">\n`)}<meta name="twitter:card" content="${image ? 'summary_large_image' : 'summary'}">
+<meta name="twitter:title" content="${article.title}">
+<meta name="twitter:description" content="${description}">
+${image ? html`<meta name="twitter:image" content="${image}">\n<meta name="twitter:image:alt" content="${article.image!.alt}">\n` : ''}` as HtmlEscapedString,
+    // JSON-LD is data, not script; jsonForScript makes "</script>" impossible inside it.
+    html`<script type="application/ld+json">${raw(jsonForScript(newsArticleJsonLd(site, article, url, image)))}</script>\n` as HtmlEscapedString,
+  ];
+
+  const body = html`<article class="article"${article.language !== 'en' ? html` lang="${article.language}"` : ''} aria-labelledby="article-title">
+<header class="article-header">
+${article.section ? html`<p class="kicker">${sectionLabel(article.section)}</p>\n` : ''}<h1 id="article-title">${article.title}</h1>
+${article.standfirst ? html`<p class="standfirst">${article.standfirst}</p>\n` : ''}<div class="article-meta">
+${article.authors.length ? html`<p class="byline">By ${byline(article.authors)}</p>\n` : ''}<p class="dateline">${dateline(site, article)} · ${readingMinutes} min read</p>
+</div>
+</header>
+${article.image ? raw(renderFigure(article.image.src, article.image.alt, article.image.caption, article.image.credit, true)) : ''}<div class="article-body">
+${raw(bodyHtml)}</div>
+${article.tags.length ? html`<ul class="tags" aria-label="Tags">${article.tags.map((t) => html`<li>${t}</li>`)}</ul>\n` : ''}</article>
+${raw(BANNER_SLOT)}` as HtmlEscapedString;
+
+  return layout({
+    site,
+    title: `${article.title} | ${site.name}`,
+    description,
+    canonicalPath: path,
+    language: article.language,
+    head,
+    body,
+  });
+}
+
+/** Data for one page of the index. */
+export interface IndexPageData {
+  site: Site;
+  entries: IndexEntry[];
+  page: number;
+  pageCount: number;
+}
+
+/** One page of the index: cards, newest first, with pagination links. */
+export function renderIndexPage({ site, entries, page, pageCount }: IndexPageData): string {
+  const pagePath = (n: number) => (n === 1 ? '/' : `/?page=${n}`);
+  const head = [
+    page > 1 ? html`<link rel="prev" href="${pagePath(page - 1)}">\n` : '',
+    page < pageCount ? html`<link rel="next" href="${pagePath(page + 1)}">\n` : '',
+    html`<meta property="og:type" content="website">\n<meta property="og:title" content="${site.name}">\n<meta property="og:url" content="${site.origin}${pagePath(page)}">\n`,
+  ] as HtmlEscapedString[];
+  const body = html`<h1 class="page-title">Latest news${page > 1 ? html` <small>page ${page}</small>` : ''}</h1>
+${entries.length === 0 ? html`<p>Nothing has been published yet.</p>` : html`<ol class="cards">
+${entries.map((e) => html`<li class="card"><article aria-labelledby="card-${cardId(e.slug)}">
+${e.image && safeUrl(e.image.src, 'image') ? html`<img src="${safeUrl(e.image.src, 'image')}" alt="${e.image.alt}" loading="lazy" decoding="async">\n` : ''}${
+  e.section ? html`<p class="kicker">${sectionLabel(e.section)}</p>\n` : ''}<h2 id="card-${cardId(e.slug)}"><a href="/articles/${e.slug}">${e.title}</a></h2>
+${e.standfirst ? html`<p>${e.standfirst}</p>\n` : ''}<p class="meta"><time datetime="${e.date}">${formatDate(e.date, site.timeZone)}</time></p>
+</article></li>
+`)}</ol>`}
+${pageCount > 1 ? html`<nav class="pagination" aria-label="Pagination">
+${page > 1 ? html`<a rel="prev" href="${pagePath(page - 1)}">← Newer</a>` : html`<span></span>`}
+<span>Page ${page} of ${pageCount}</span>
+${page < pageCount ? html`<a rel="next" href="${pagePath(page + 1)}">Older →</a>` : html`<span></span>`}
+</nav>` : ''}` as HtmlEscapedString;
+  return layout({
+    site,
+    title: page > 1 ? `Latest news, page ${page} | ${site.name}` : `${site.name}: latest news`,
+    description: `The latest reporting from ${site.name}.`,
+    canonicalPath: pagePath(page),
+    head,
+    body,
+  });
+}
+
+/** The 404 page: says what happened and offers a way on. */
+export function renderNotFoundPage(site: Site): string {
+  return layout({
+    site,
+    title: `Page not found | ${site.name}`,
+    robots: 'noindex',
+    body: html`<div class="notice">
+<h1 class="page-title">We can’t find that page</h1>
+<p>The link may be mistyped, or the article may have moved or been withdrawn.</p>
+<ul><li><a href="/">See the latest news</a></li><li><a href="/sitemap.xml">Browse every article in the sitemap</a></li></ul>
+</div>` as HtmlEscapedString,
+  });
+}
+
+/** The page for a 5xx: no details, since the cause may be anyone's input. */
+export function renderErrorPage(site: Site, status: number): string {
+  const unavailable = status === 503;
+  return layout({
+    site,
+    title: `${unavailable ? 'Temporarily unavailable' : 'Something went wrong'} | ${site.name}`,
+    robots: 'noindex',
+    body: html`<div class="notice">
+<h1 class="page-title">${unavailable ? 'This page is temporarily unavailable' : 'Sorry, this page could not be shown'}</h1>
+<p>${unavailable ? 'We could not reach our article store. Please try again in a moment.' : 'Something went wrong on our side. The problem has been logged.'}</p>
+<p><a href="/">Go to the latest news</a></p>
+</div>` as HtmlEscapedString,
+  });
+}
+
+/** "world" → "World", "arts-and-culture" → "Arts and culture". */
+export function sectionLabel(section: string): string {
+  const words = section.split('-').join(' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+function byline(authors: Author[]): HtmlEscapedString {
+  const parts: (string | Html)[] = [];
+  authors.forEach((a, i) => {
+    if (i > 0) parts.push(i === authors.length - 1 ? ' and ' : ', ');
+    parts.push(a.url ? html`<a rel="author" href="${a.url}">${a.name}</a>` : a.name);
+  });
+  return html`${parts}` as HtmlEscapedString;
+}
+
+function dateline(site: Site, article: ArticleMeta): HtmlEscapedString {
+  return html`<time datetime="${article.date}">${formatDate(article.date, site.timeZone)}</time>${
+    article.updated ? html` · Updated <time datetime="${article.updated}">${formatDate(article.updated, site.timeZone)}</time>` : ''
+  }` as HtmlEscapedString;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** "20 November 2026", or "20 November 2026, 08:30 GMT" when the value has a time. */
+export function formatDate(iso: string, timeZone: string): string {
+  const dateOnly = iso.length === 10;
+  const key = `${timeZone}|${dateOnly}`;
+  let format = formatters.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-GB', dateOnly
+      ? { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' }
+      : { timeZone, day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' });
+    formatters.set(key, format);
+  }
+  return format.format(new Date(iso));
+}
+
+function absoluteUrl(site: Site, src: string): string | undefined {
+  const safe = safeUrl(src, 'image');
+  if (safe === null) return undefined;
+  return new URL(safe, `${site.origin}/`).href;
+}
+
+function cardId(slug: string): string {
+  return slug.replace(/\//g, '--');
+}
+
+function newsArticleJsonLd(site: Site, article: ArticleMeta, url: string, image: string | undefined): object {
+  return {
+    '@context': 'https://schema.org',
+    '@type': 'NewsArticle',
+    headline: article.title,
+    ...(article.standfirst && { description: article.standfirst }),
+    datePublished: article.date,
+    dateModified: article.updated ?? article.date,
+    ...(image && { image: [image] }),
+    ...(article.authors.length && {
+      author: article.authors.map((a) => ({ '@type': 'Person', name: a.name, ...(a.url && { url: a.url }) })),
+    }),
+    publisher: { '@type': 'Organization', name: site.name, url: `${site.origin}/` },
+    mainEntityOfPage: { '@type': 'WebPage', '@id': url },
+    inLanguage: article.language,
+    ...(article.section && { articleSection: sectionLabel(article.section) }),
+    ...(article.tags.length && { keywords: article.tags.join(', ') }),
+    isAccessibleForFree: true,
+  };
+}
+
+/**
+ * JSON for inside a `<script>` element. Escaping `<`, `>` and `&` as `\u003c`
+ * and friends keeps the JSON identical to a parser while making `</script>`
+ * and `<!--` impossible; U+2028 and U+2029 are escaped for old parsers.
+ */
+export function jsonForScript(value: unknown): string {
+  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
