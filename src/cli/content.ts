@@ -1,0 +1,170 @@
+/**
+ * Reads editors' files from disk and checks them with the same parser the
+ * worker uses, plus the checks only a publisher can make (media that exists,
+ * slugs that are unique). Nothing here talks to KV.
+ */
+import { readFile, readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { Lexer, type Token, type Tokens } from 'marked';
+import { parseArticle, type Article, type Problem } from '../article.ts';
+import { MEDIA_PREFIX, contentHash, mediaType } from '../store.ts';
+
+/** The folder, inside the content root, whose files become `media/<name>` keys. */
+export const MEDIA_DIR = 'media';
+
+export interface ArticleFile {
+  file: string;
+  source: string;
+  article: Article;
+  hash: string;
+  /** Media names (without `media/`) the article shows. */
+  media: string[];
+}
+
+export interface MediaFile {
+  file: string;
+  /** The KV key, `media/<name>`. */
+  key: string;
+  bytes: Uint8Array;
+}
+
+/** One reportable problem, tied to a file. */
+export interface FileProblem extends Problem {
+  file: string;
+}
+
+export interface ContentSet {
+  articles: ArticleFile[];
+  media: MediaFile[];
+  problems: FileProblem[];
+}
+
+/** `file:line: message`, the form editors' tools and terminals link up. */
+export function formatProblem(p: FileProblem, cwd = process.cwd()): string {
+  return `${path.relative(cwd, p.file) || p.file}:${p.line}: ${p.severity === 'warning' ? 'warning: ' : ''}${p.message}`;
+}
+
+/**
+ * Loads and validates articles from `paths` (files or folders, searched for
+ * `.md`), taking slugs from paths relative to `contentRoot`. Media the
+ * articles show are loaded from `<contentRoot>/media/`.
+ */
+export async function loadContent(contentRoot: string, paths: string[]): Promise<ContentSet> {
+  const problems: FileProblem[] = [];
+  const files = new Set<string>();
+  for (const p of paths) {
+    const resolved = path.resolve(p);
+    const info = await stat(resolved).catch(() => null);
+    if (!info) problems.push({ file: resolved, line: 1, message: 'no such file or folder', severity: 'error' });
+    else if (info.isDirectory()) for (const f of await markdownFiles(resolved)) files.add(f);
+    else if (resolved.endsWith('.md')) files.add(resolved);
+    else problems.push({ file: resolved, line: 1, message: 'not a markdown (.md) file', severity: 'error' });
+  }
+
+  const articles: ArticleFile[] = [];
+  const bySlug = new Map<string, string>();
+  for (const file of [...files].sort()) {
+    const source = await readText(file, problems);
+    if (source === null) continue;
+    const parsed = parseArticle(source, slugForFile(contentRoot, file));
+    if (!parsed.ok) {
+      problems.push(...parsed.problems.map((p) => ({ ...p, file })));
+      continue;
+    }
+    problems.push(...parsed.warnings.map((p) => ({ ...p, file })));
+    const { article } = parsed;
+    const other = bySlug.get(article.slug);
+    if (other) {
+      problems.push({ file, line: 1, severity: 'error', message: `slug "${article.slug}" is already used by ${path.relative(process.cwd(), other)}` });
+      continue;
+    }
+    bySlug.set(article.slug, file);
+    const media = mediaReferences(article, source, file, problems);
+    articles.push({ file, source, article, hash: await contentHash(source), media });
+  }
+
+  const media: MediaFile[] = [];
+  const wanted = new Set(articles.flatMap((a) => a.media));
+  for (const name of [...wanted].sort()) {
+    const file = path.join(contentRoot, MEDIA_DIR, name);
+    const bytes = await readFile(file).catch(() => null);
+    if (!bytes) {
+      const user = articles.find((a) => a.media.includes(name))!;
+      problems.push({
+        file: user.file,
+        line: lineOf(user.source, `/media/${name}`),
+        severity: 'error',
+        message: `image /media/${name} not found: put the file at ${path.relative(process.cwd(), file)}`,
+      });
+      continue;
+    }
+    media.push({ file, key: MEDIA_PREFIX + name, bytes: new Uint8Array(bytes) });
+  }
+  return { articles, media, problems };
+}
+
+/** The slug a file's path implies: its path under the content root, without `.md`. */
+export function slugForFile(contentRoot: string, file: string): string {
+  const relative = path.relative(contentRoot, file);
+  const inside = !relative.startsWith('..') && !path.isAbsolute(relative);
+  return (inside ? relative : path.basename(file)).replace(/\.md$/, '').split(path.sep).join('/');
+}
+
+async function markdownFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  return entries
+    .filter((e) => e.isFile() && e.name.endsWith('.md') && !e.name.startsWith('.'))
+    .map((e) => path.join(e.parentPath, e.name));
+}
+
+async function readText(file: string, problems: FileProblem[]): Promise<string | null> {
+  const bytes = await readFile(file);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    problems.push({ file, line: 1, severity: 'error', message: 'file is not valid UTF-8' });
+    return null;
+  }
+}
+
+/**
+ * Media names an article shows from `/media/`. Other local paths are errors,
+ * since nothing but media is served from KV; remote URLs are left alone.
+ */
+function mediaReferences(article: Article, source: string, file: string, problems: FileProblem[]): string[] {
+  const sources = article.image ? [article.image.src] : [];
+  Lexer.lex(article.body, { gfm: true }).forEach(function walk(token: Token) {
+    if (token.type === 'image') sources.push((token as Tokens.Image).href);
+    const children = (token as { tokens?: Token[] }).tokens ?? [];
+    const items = (token as { items?: Token[] }).items ?? [];
+    const cells = token.type === 'table'
+      ? [...(token as Tokens.Table).header, ...(token as Tokens.Table).rows.flat()].flatMap((cell) => cell.tokens)
+      : [];
+    [...children, ...items, ...cells].forEach(walk);
+  });
+  const names: string[] = [];
+  for (const src of sources) {
+    if (!src.startsWith('/')) continue;
+    const name = src.startsWith('/media/') ? src.slice('/media/'.length) : null;
+    if (name && mediaType(name)) {
+      if (!names.includes(name)) names.push(name);
+    } else {
+      problems.push({
+        file,
+        line: lineOf(source, src),
+        severity: 'error',
+        message: `image ${src} is not under /media/ with a lower-case name ending in .svg, .png, .jpg, .webp, .avif or .gif`,
+      });
+    }
+  }
+  return names;
+}
+
+/** 1-based line of the first occurrence of `needle`, or 1. */
+export function lineOf(source: string, needle: string): number {
+  const index = source.indexOf(needle);
+  if (index === -1) return 1;
+  let line = 1;
+  for (let i = source.indexOf('\n'); i !== -1 && i < index; i = source.indexOf('\n', i + 1)) line++;
+  return line;
+}
