@@ -70,8 +70,10 @@ export function isRegionGroup(value: string | null | undefined): value is Region
 }
 
 /**
- * The reader's country from the configured sources, in order; the first
- * usable value wins, so an `XX` from one header falls through to the next.
+ * The reader's country from the configured sources, in order. The first
+ * source that is present decides, even when what it says is unusable: behind
+ * another CDN, an explicit "unknown" from its geo header must not fall through
+ * to `CF-IPCountry`, which would then describe the CDN's own location.
  */
 export function countryFromRequest(
   headers: Headers,
@@ -80,8 +82,8 @@ export function countryFromRequest(
 ): string | null {
   for (const source of sources) {
     const raw = source.kind === 'cf' ? cf?.country : headers.get(source.name);
-    const country = parseCountry(typeof raw === 'string' ? raw : null);
-    if (country) return country;
+    if (raw === null || raw === undefined) continue;
+    return parseCountry(typeof raw === 'string' ? raw : null);
   }
   return null;
 }

@@ -40,11 +40,18 @@ describe('groupForCountry', () => {
 describe('countryFromRequest', () => {
   const sources = parseRegionSources('CF-IPCountry, CloudFront-Viewer-Country, cf.country');
 
-  it('takes the first usable value in configured order', () => {
-    const headers = new Headers({ 'CF-IPCountry': 'XX', 'CloudFront-Viewer-Country': 'nz' });
-    expect(countryFromRequest(headers, { country: 'DE' }, sources)).toBe('NZ');
+  it('lets the first source that is present decide, in configured order', () => {
+    expect(countryFromRequest(new Headers({ 'CloudFront-Viewer-Country': 'nz' }), { country: 'DE' }, sources)).toBe('NZ');
     expect(countryFromRequest(new Headers(), { country: 'DE' }, sources)).toBe('DE');
-    expect(countryFromRequest(new Headers({ 'CF-IPCountry': 'T1' }), undefined, sources)).toBeNull();
+    expect(countryFromRequest(new Headers(), undefined, sources)).toBeNull();
+  });
+
+  it('does not fall through past an explicit unknown', () => {
+    // Behind another CDN, its "unknown" must not become the CDN's own location.
+    const headers = new Headers({ 'CF-IPCountry': 'XX', 'CloudFront-Viewer-Country': 'nz' });
+    expect(countryFromRequest(headers, { country: 'DE' }, sources)).toBeNull();
+    expect(countryFromRequest(new Headers({ 'CF-IPCountry': 'T1' }), { country: 'DE' }, sources)).toBeNull();
+    expect(countryFromRequest(new Headers({ 'CF-IPCountry': '' }), { country: 'DE' }, sources)).toBeNull();
   });
 
   it('ignores headers that are not configured', () => {
@@ -73,13 +80,13 @@ describe('configuration', () => {
 });
 
 describe('request.cf.country as a source', () => {
-  it('is used when no header is present, and loses to a usable header', async () => {
+  it('is used when no header is present, and loses to any header that is', async () => {
     await seedArticle('cf-test', articleFile('title: Cf test\ndate: 2026-01-01'));
     const viaCf = await get('/articles/cf-test', {}, { cf: { country: 'DE' } } as RequestInit);
     expect(bannerRegion(await viaCf.text())).toBe('EU');
     const header = await get('/articles/cf-test', { 'CF-IPCountry': 'AU' }, { cf: { country: 'DE' } } as RequestInit);
     expect(bannerRegion(await header.text())).toBe('AU');
     const unknownHeader = await get('/articles/cf-test', { 'CF-IPCountry': 'XX' }, { cf: { country: 'CA' } } as RequestInit);
-    expect(bannerRegion(await unknownHeader.text())).toBe('CA');
+    expect(bannerRegion(await unknownHeader.text())).toBe('INTL');
   });
 });
