@@ -1,8 +1,22 @@
 /**
- * HTTP caching headers per DESIGN §4: one place that decides what caches may
- * keep, for how long, and under which purge tags.
+ * HTTP caching per DESIGN §4: lifetimes, validators, purge tags and
+ * conditional requests (RFC 9110 §13), decided in one place.
+ *
+ * Validators are computed from what a response is made of (content hash,
+ * region group, template and banner versions), never by hashing a rendered
+ * body, so a 304 can be answered before any markdown is rendered.
  */
 import type { Config } from './config.ts';
+
+/** What a cacheable response is, for caches: its validators and purge identities. */
+export interface Representation {
+  /** A strong entity tag, quotes included. */
+  etag: string;
+  /** Milliseconds since the epoch, or undefined when unknown. */
+  lastModified?: number;
+  /** Purge tags, identical for every variant of the URL. */
+  tags: string[];
+}
 
 /** Cache-Control for a cacheable page: browsers briefly, with SWR and SIE. */
 export function publicCacheControl(config: Config): string {
@@ -17,13 +31,19 @@ export function cdnCacheControl(config: Config): string {
   return `max-age=${config.cdnMaxAge}, stale-while-revalidate=${config.staleWhileRevalidate}, stale-if-error=${config.staleIfError}`;
 }
 
-/** Headers every cacheable response carries; `tags` name its purge identities. */
-export function cacheHeaders(config: Config, tags: string[]): Record<string, string> {
+/**
+ * Every header a cacheable response carries, 200, 304 and HEAD alike. A stale
+ * copy served because KV failed is marked `no-store`: readers get the page,
+ * but no cache keeps it as if it were fresh.
+ */
+export function cacheHeaders(config: Config, rep: Representation, { stale = false } = {}): Record<string, string> {
   return {
-    'Cache-Control': publicCacheControl(config),
-    'CDN-Cache-Control': cdnCacheControl(config),
-    'Cache-Tag': tags.join(','),
-    'Surrogate-Key': tags.join(' '),
+    'Cache-Control': stale ? NO_STORE : publicCacheControl(config),
+    'CDN-Cache-Control': stale ? NO_STORE : cdnCacheControl(config),
+    ETag: rep.etag,
+    ...(rep.lastModified !== undefined && { 'Last-Modified': httpDate(rep.lastModified) }),
+    'Cache-Tag': rep.tags.join(','),
+    'Surrogate-Key': rep.tags.join(' '),
   };
 }
 
@@ -32,11 +52,78 @@ export function notFoundCacheControl(config: Config): string {
   return `public, max-age=${config.notFoundMaxAge}`;
 }
 
-/** Errors and private responses are never stored by anyone. */
+/** Errors, previews and stale fallbacks are never stored by anyone. */
 export const NO_STORE = 'no-store';
 
 /** Media names never change content (the publisher refuses that), so a year and immutable. */
 export const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+/** A strong entity tag from parts made of safe characters. */
+export function entityTag(...parts: string[]): string {
+  return `"${parts.join('.').replace(/[^A-Za-z0-9._-]/g, '_')}"`;
+}
+
+/** IMF-fixdate, as HTTP wants dates. */
+export function httpDate(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toUTCString();
+}
+
+/**
+ * Last-Modified for something first published at `date` and perhaps updated
+ * at `updated`. Undefined for a date in the future, which HTTP forbids sending.
+ */
+export function lastModifiedOf(date: string, updated?: string): number | undefined {
+  const ms = Math.max(Date.parse(date), updated ? Date.parse(updated) : 0);
+  return Number.isFinite(ms) && ms <= Date.now() ? ms : undefined;
+}
+
+/**
+ * RFC 9110 §13.2.2 for GET and HEAD: If-None-Match (weak comparison, lists,
+ * `*`) decides when present; otherwise If-Modified-Since, when it is a valid
+ * date not in the future. Any other method never gets a 304.
+ */
+export function isNotModified(request: Request, rep: Representation): boolean {
+  if (request.method !== 'GET' && request.method !== 'HEAD') return false;
+  const ifNoneMatch = request.headers.get('If-None-Match');
+  if (ifNoneMatch !== null) return matchesEntityTag(ifNoneMatch, rep.etag);
+  const ifModifiedSince = request.headers.get('If-Modified-Since');
+  if (ifModifiedSince === null || rep.lastModified === undefined) return false;
+  const since = parseHttpDate(ifModifiedSince);
+  if (since === null || since > Date.now()) return false;
+  return Math.floor(rep.lastModified / 1000) * 1000 <= since;
+}
+
+// One entity tag in a list: optional W/, then a quoted opaque tag.
+const ENTITY_TAG = /\s*(?:W\/)?("[\x21\x23-\x7e\x80-\xff]*")\s*(?:,|$)/y;
+
+/**
+ * Weak comparison of an If-None-Match value against our tag: `W/` is ignored
+ * (proxies weaken tags when they transform a body), `*` matches anything. A
+ * malformed list matches nothing, so the full response is sent.
+ */
+export function matchesEntityTag(header: string, etag: string): boolean {
+  const value = header.trim();
+  if (value === '*') return true;
+  if (value.length > 8192) return false;
+  ENTITY_TAG.lastIndex = 0;
+  let found = false;
+  while (ENTITY_TAG.lastIndex < value.length) {
+    const start = ENTITY_TAG.lastIndex;
+    const match = ENTITY_TAG.exec(value);
+    if (!match || ENTITY_TAG.lastIndex === start) return false;
+    if (match[1] === etag) found = true;
+  }
+  return found;
+}
+
+const HTTP_DATE = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+
+/** Parses the IMF-fixdate form of HTTP-date (the one every client sends); null otherwise. */
+export function parseHttpDate(value: string): number | null {
+  if (!HTTP_DATE.test(value)) return null;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? null : ms;
+}
 
 /** Purge tag for one article: the slug, with `/` kept, is already tag-safe. */
 export function articleTag(slug: string): string {

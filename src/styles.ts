@@ -3,6 +3,8 @@
  * (so it can be cached as immutable) and allowed by CSP as `'self'`.
  * System font stacks only: no web-font downloads.
  */
+import { fingerprint } from './fingerprint.ts';
+
 export const STYLESHEET = `
 :root {
   color-scheme: light dark;
@@ -87,16 +89,6 @@ figcaption { font: .85rem/1.45 var(--sans); color: var(--muted); margin-top: .45
   .article-body a[href^="http"]::after { content: " (" attr(href) ")"; font-size: .8em; }
 }
 `.trim();
-
-/** FNV-1a, enough to version a URL; the content is ours, not an attacker's. */
-function fingerprint(text: string): string {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return (hash >>> 0).toString(16).padStart(8, '0');
-}
 
 /** Changes whenever the stylesheet does, so its URL can be cached forever. */
 export const STYLESHEET_VERSION = fingerprint(STYLESHEET);
