@@ -8,6 +8,7 @@
  */
 import { html } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
+import { fingerprint } from './fingerprint.ts';
 import { CURRENCIES, REGION_GROUPS, type RegionGroup } from './region.ts';
 import { safeUrl } from './url.ts';
 
@@ -120,6 +121,27 @@ ${copy.paragraphs.map((p) => html`<p>${fill(p)}</p>\n`)}${copy.highlight ? html`
     secondary ? html` <a class="button button-secondary" href="${safeUrl(secondary.url) ?? '#'}">${fill(secondary.label)}</a>` : ''
   }</p>
 </aside>` as HtmlEscapedString;
+}
+
+/** A group's banner, ready to stitch into a page, and the version that goes into ETags. */
+export interface RenderedBanner {
+  bytes: Uint8Array;
+  version: string;
+}
+
+const rendered = new WeakMap<BannerCopy, Map<RegionGroup, RenderedBanner>>();
+
+/** The banner for `group` from `copy` (the code default unless overridden), rendered once per copy. */
+export function bannerFor(group: RegionGroup, copy: BannerCopy = DEFAULT_BANNERS[group]): RenderedBanner {
+  let byGroup = rendered.get(copy);
+  if (!byGroup) rendered.set(copy, (byGroup = new Map()));
+  let banner = byGroup.get(group);
+  if (!banner) {
+    const html = renderBanner(group, copy).toString();
+    banner = { bytes: new TextEncoder().encode(html), version: fingerprint(html) };
+    byGroup.set(group, banner);
+  }
+  return banner;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -23,6 +23,10 @@ export interface Config {
   staleIfError: number;
   notFoundMaxAge: number;
   kvCacheTtl: number;
+  /** A KV call that takes longer than this counts as failed. */
+  kvTimeoutMs: number;
+  /** Byte budget of the in-isolate article cache. */
+  renderCacheBytes: number;
   indexPageSize: number;
   timeZone: string;
 }
@@ -31,7 +35,7 @@ export interface Config {
 export type ConfigVars = Partial<Record<
   | 'SITE_NAME' | 'SITE_URL' | 'REGION_HEADERS' | 'BROWSER_MAX_AGE' | 'CDN_MAX_AGE'
   | 'STALE_WHILE_REVALIDATE' | 'STALE_IF_ERROR' | 'NOT_FOUND_MAX_AGE' | 'KV_CACHE_TTL'
-  | 'INDEX_PAGE_SIZE' | 'TIME_ZONE',
+  | 'KV_TIMEOUT_MS' | 'RENDER_CACHE_MB' | 'INDEX_PAGE_SIZE' | 'TIME_ZONE',
   string | number | undefined
 >>;
 
@@ -77,6 +81,8 @@ export function parseConfig(env: ConfigVars): Config {
     staleIfError: seconds(env, 'STALE_IF_ERROR', 86_400),
     notFoundMaxAge: seconds(env, 'NOT_FOUND_MAX_AGE', 30),
     kvCacheTtl: Math.max(30, seconds(env, 'KV_CACHE_TTL', 60)),
+    kvTimeoutMs: integer(env, 'KV_TIMEOUT_MS', 2000, 100, 30_000),
+    renderCacheBytes: integer(env, 'RENDER_CACHE_MB', 32, 1, 96) * 1024 * 1024,
     indexPageSize: integer(env, 'INDEX_PAGE_SIZE', 20, 1, 100),
     timeZone,
   };

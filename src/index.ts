@@ -1,26 +1,35 @@
 /**
- * Broadsheet: route wiring. Each handler does its I/O through `store.ts` and
- * hands the data to a pure renderer; headers come from `http-cache.ts`.
+ * Broadsheet: route wiring. Each handler reads through `articles.ts` or
+ * `listing.ts`, describes its response to `http-cache.ts` (validators and
+ * purge tags), and only renders when the client has no current copy.
  */
 import { Hono, type Context } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
-import { DEFAULT_BANNERS, renderBanner } from './banner.ts';
+import { loadArticle, renderArticle } from './articles.ts';
+import { bannerFor } from './banner.ts';
 import { getConfig, type Config } from './config.ts';
 import { renderFeed, renderRobots, renderSitemap } from './feed.ts';
-import { IMMUTABLE, NO_STORE, articleTag, cacheHeaders, notFoundCacheControl } from './http-cache.ts';
+import { fingerprint } from './fingerprint.ts';
+import {
+  IMMUTABLE, NO_STORE, articleTag, cacheHeaders, entityTag, isNotModified, lastModifiedOf, notFoundCacheControl,
+  type Representation,
+} from './http-cache.ts';
+import { loadListing } from './listing.ts';
+import { ByteLimitedCache } from './lru.ts';
 import { renderErrorPage, renderIndexPage, renderNotFoundPage, type Site } from './pages.ts';
 import { regionDetector, type RegionGroup } from './region.ts';
-import { loadRenderedArticle } from './rendered-article.ts';
 import { isValidSlug } from './slug.ts';
-import { StorageUnavailableError, StoredContentError, byNewest, getMedia, listArticles, type IndexEntry } from './store.ts';
+import { StorageUnavailableError, StoredContentError, getMedia, type KvReadOptions } from './store.ts';
 import { FAVICON, STYLESHEET, STYLESHEET_PATH } from './styles.ts';
+import { pageVersion } from './versions.ts';
 
 export type AppEnv = {
   Bindings: Env;
-  Variables: { config: Config; site: Site; region: RegionGroup };
+  Variables: { config: Config; site: Site; region: RegionGroup; version: string; kv: KvReadOptions };
 };
 
 const ALLOWED_METHODS = 'GET, HEAD';
+const HTML = 'text/html; charset=utf-8';
 
 const app = new Hono<AppEnv>();
 
@@ -31,6 +40,8 @@ app.use('*', async (c, next) => {
   const config = getConfig(c.env);
   c.set('config', config);
   c.set('site', { name: config.siteName, origin: config.siteUrl ?? new URL(c.req.url).origin, timeZone: config.timeZone });
+  c.set('version', pageVersion(c.env.CF_VERSION_METADATA?.id));
+  c.set('kv', { cacheTtl: config.kvCacheTtl, timeoutMs: config.kvTimeoutMs });
   await next();
 });
 
@@ -56,38 +67,56 @@ app.use(
 );
 
 app.get('/', async (c) => {
-  const { config, site } = c.var;
+  const { config, site, version } = c.var;
   const page = parsePage(c.req.query('page'));
-  const entries = await publishedEntries(c);
-  const pageCount = Math.max(1, Math.ceil(entries.length / config.indexPageSize));
+  const listing = await loadListing(c.env.ARTICLES, c.var.kv);
+  const pageCount = Math.max(1, Math.ceil(listing.entries.length / config.indexPageSize));
   if (page === null || page > pageCount) return notFound(c);
-  const start = (page - 1) * config.indexPageSize;
-  const body = renderIndexPage({ site, entries: entries.slice(start, start + config.indexPageSize), page, pageCount });
-  return c.html(body, 200, cacheHeaders(config, ['index']));
+  const rep = { etag: entityTag(listing.version, `p${page}`, version), lastModified: listing.lastModified, tags: ['index'] };
+  return respond(c, rep, HTML, listing.stale, () => {
+    const start = (page - 1) * config.indexPageSize;
+    return memoText(`index|${site.origin}|${listing.version}|${version}|${page}`, () =>
+      renderIndexPage({ site, entries: listing.entries.slice(start, start + config.indexPageSize), page, pageCount }));
+  });
 });
 
 app.get('/articles/*', regionDetector((env) => {
   const config = getConfig(env as Env);
   return { sources: config.regionSources, vary: config.regionVary };
 }), async (c) => {
-  const { config, site, region } = c.var;
+  const { config, site, region, version } = c.var;
   const slug = slugFromPath(c, '/articles/');
   if (slug === null) return notFound(c);
-  const article = await loadRenderedArticle(c.env.ARTICLES, slug, site, config.kvCacheTtl);
-  if (!article) return notFound(c);
-  const body = article.pageBeforeBanner + bannerHtml(region) + article.pageAfterBanner;
-  return c.html(body, 200, cacheHeaders(config, [articleTag(slug)]));
+  const loaded = await loadArticle(c.env.ARTICLES, slug, { ...c.var.kv, cacheBytes: config.renderCacheBytes });
+  if (!loaded || loaded.version.meta.draft) return notFound(c);
+  const { version: article, stale } = loaded;
+  const banner = bannerFor(region);
+  const rep = {
+    etag: entityTag(article.hash.slice(0, 16), region, version, banner.version),
+    lastModified: lastModifiedOf(article.meta.date, article.meta.updated),
+    tags: [articleTag(slug), 'articles'],
+  };
+  return respond(c, rep, HTML, stale, () => {
+    const render = renderArticle(article, site, config.renderCacheBytes);
+    return concat(render.before, banner.bytes, render.after);
+  });
 });
 
 app.get('/api/articles/*', async (c) => {
-  const { config, site } = c.var;
+  const { config, site, version } = c.var;
   const slug = slugFromPath(c, '/api/articles/');
   if (slug === null) return notFound(c);
-  const article = await loadRenderedArticle(c.env.ARTICLES, slug, site, config.kvCacheTtl);
-  if (!article) return notFound(c);
-  const { meta } = article;
-  return c.json(
-    {
+  const loaded = await loadArticle(c.env.ARTICLES, slug, { ...c.var.kv, cacheBytes: config.renderCacheBytes });
+  if (!loaded || loaded.version.meta.draft) return notFound(c);
+  const { version: article, stale } = loaded;
+  const rep = {
+    etag: entityTag(article.hash.slice(0, 16), 'json', version),
+    lastModified: lastModifiedOf(article.meta.date, article.meta.updated),
+    tags: [articleTag(slug), 'api'],
+  };
+  return respond(c, rep, 'application/json; charset=utf-8', stale, () => {
+    const { meta } = article;
+    return JSON.stringify({
       slug: meta.slug,
       url: `${site.origin}/articles/${meta.slug}`,
       title: meta.title,
@@ -99,32 +128,36 @@ app.get('/api/articles/*', async (c) => {
       tags: meta.tags,
       image: meta.image ?? null,
       language: meta.language,
-      html: article.bodyHtml,
-    },
-    200,
-    cacheHeaders(config, [articleTag(slug)]),
-  );
+      html: renderArticle(article, site, config.renderCacheBytes).bodyHtml,
+    });
+  });
 });
 
 app.get('/feed.xml', async (c) => {
-  const { config, site } = c.var;
-  const xml = renderFeed(site, await publishedEntries(c));
-  return c.body(xml, 200, { 'Content-Type': 'application/atom+xml; charset=utf-8', ...cacheHeaders(config, ['index', 'feed']) });
+  const { site, version } = c.var;
+  const listing = await loadListing(c.env.ARTICLES, c.var.kv);
+  const rep = { etag: entityTag(listing.version, 'feed', version), lastModified: listing.lastModified, tags: ['index', 'feed'] };
+  return respond(c, rep, 'application/atom+xml; charset=utf-8', listing.stale, () =>
+    memoText(`feed|${site.origin}|${listing.version}|${version}`, () => renderFeed(site, listing.entries)));
 });
 
 app.get('/sitemap.xml', async (c) => {
-  const { config, site } = c.var;
-  const xml = renderSitemap(site, await publishedEntries(c));
-  return c.body(xml, 200, { 'Content-Type': 'application/xml; charset=utf-8', ...cacheHeaders(config, ['index', 'sitemap']) });
+  const { site, version } = c.var;
+  const listing = await loadListing(c.env.ARTICLES, c.var.kv);
+  const rep = { etag: entityTag(listing.version, 'sitemap', version), lastModified: listing.lastModified, tags: ['index', 'sitemap'] };
+  return respond(c, rep, 'application/xml; charset=utf-8', listing.stale, () =>
+    memoText(`sitemap|${site.origin}|${listing.version}|${version}`, () => renderSitemap(site, listing.entries)));
 });
 
-app.get('/robots.txt', (c) =>
-  c.text(renderRobots(c.var.site), 200, cacheHeaders(c.var.config, ['robots'])),
-);
+app.get('/robots.txt', (c) => {
+  const { site, version } = c.var;
+  const rep = { etag: entityTag('robots', version, fingerprint(site.origin)), tags: ['robots'] };
+  return respond(c, rep, 'text/plain; charset=utf-8', false, () => renderRobots(site));
+});
 
 app.get('/media/*', async (c) => {
   const name = new URL(c.req.url).pathname.slice('/media/'.length);
-  const media = await getMedia(c.env.ARTICLES, name, c.var.config.kvCacheTtl);
+  const media = await getMedia(c.env.ARTICLES, name, c.var.kv);
   if (!media) return notFound(c);
   return c.body(media.body, 200, {
     'Content-Type': media.contentType,
@@ -159,10 +192,28 @@ app.onError((error, c) => {
   });
 });
 
+/**
+ * A cacheable response: its caching headers always, then a 304 if the client
+ * already holds this representation, else the body, rendered only now. A
+ * stale fallback is sent whole and marked not to be stored.
+ */
+function respond(
+  c: Context<AppEnv>,
+  rep: Representation,
+  contentType: string,
+  stale: boolean,
+  body: () => Uint8Array | string,
+): Response {
+  const headers = cacheHeaders(c.var.config, rep, { stale });
+  if (!stale && isNotModified(c.req.raw, rep)) return c.body(null, 304, headers);
+  const bytes = body();
+  const encoded = typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes;
+  // An explicit length keeps HEAD's headers identical to GET's.
+  return c.body(encoded as Uint8Array<ArrayBuffer>, 200, { ...headers, 'Content-Type': contentType, 'Content-Length': String(encoded.byteLength) });
+}
+
 function notFound(c: Context<AppEnv>): Response {
-  const site = c.get('site');
-  const config = c.get('config');
-  return c.html(renderNotFoundPage(site), 404, { 'Cache-Control': notFoundCacheControl(config) });
+  return c.html(renderNotFoundPage(c.var.site), 404, { 'Cache-Control': notFoundCacheControl(c.var.config) });
 }
 
 /** The slug after `prefix` in the raw (undecoded) path, or null when it is not a valid slug. */
@@ -177,20 +228,28 @@ function parsePage(value: string | undefined): number | null {
   return /^[1-9]\d{0,5}$/.test(value) ? Number(value) : null;
 }
 
-async function publishedEntries(c: Context<AppEnv>): Promise<IndexEntry[]> {
-  const entries = await listArticles(c.env.ARTICLES, c.var.config.kvCacheTtl);
-  return entries.filter((e) => !e.draft).sort(byNewest);
+function concat(...parts: Uint8Array[]): Uint8Array {
+  let length = 0;
+  for (const part of parts) length += part.byteLength;
+  const out = new Uint8Array(length);
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.byteLength;
+  }
+  return out;
 }
 
-const banners = new Map<RegionGroup, string>();
+// Index pages, feed and sitemap, encoded, by listing version: they change only when the listing does.
+const listingBodies = new ByteLimitedCache<Uint8Array>(8 * 1024 * 1024);
 
-function bannerHtml(group: RegionGroup): string {
-  let banner = banners.get(group);
-  if (banner === undefined) {
-    banner = renderBanner(group, DEFAULT_BANNERS[group]).toString();
-    banners.set(group, banner);
+function memoText(key: string, render: () => string): Uint8Array {
+  let bytes = listingBodies.get(key);
+  if (!bytes) {
+    bytes = new TextEncoder().encode(render());
+    listingBodies.set(key, bytes, bytes.byteLength);
   }
-  return banner;
+  return bytes;
 }
 
 export default app;

@@ -36,10 +36,16 @@ export interface ArticleMetadata extends Omit<IndexEntry, 'slug'> {
   v: 1;
 }
 
-/** The raw article file from KV, with whatever metadata the key carries. */
+/** How KV is read: edge cache lifetime, and how long to wait before giving up. */
+export interface KvReadOptions {
+  cacheTtl: number;
+  timeoutMs: number;
+}
+
+/** The raw article file from KV and its content hash. */
 export interface StoredArticle {
   source: string;
-  metadata: unknown;
+  hash: string;
 }
 
 /** KV itself failed (threw or timed out): a 503, never a 404. */
@@ -59,11 +65,13 @@ export class StoredContentError extends Error {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
-/** Reads one article's file; null when there is no such key. */
-export async function getArticle(kv: KVNamespace, slug: string, cacheTtl: number): Promise<StoredArticle | null> {
-  const { value, metadata } = await callKv(`get ${slug}`, () =>
-    kv.getWithMetadata(slug, { type: 'arrayBuffer', cacheTtl }),
-  );
+/**
+ * Reads one article's file; null when there is no such key. The hash is
+ * computed from the stored bytes, not taken from metadata, so it is always the
+ * version of what is actually being served.
+ */
+export async function getArticle(kv: KVNamespace, slug: string, options: KvReadOptions): Promise<StoredArticle | null> {
+  const value = await callKv(`get ${slug}`, options, () => kv.get(slug, { type: 'arrayBuffer', cacheTtl: options.cacheTtl }));
   if (value === null) return null;
   let source: string;
   try {
@@ -71,19 +79,19 @@ export async function getArticle(kv: KVNamespace, slug: string, cacheTtl: number
   } catch {
     throw new StoredContentError(slug, 'the stored value is not valid UTF-8');
   }
-  return { source, metadata };
+  return { source, hash: await contentHash(value) };
 }
 
 /** A media file's body and type; null when missing or of a type not served. */
 export async function getMedia(
   kv: KVNamespace,
   name: string,
-  cacheTtl: number,
+  options: KvReadOptions,
 ): Promise<{ body: ArrayBuffer; contentType: string } | null> {
   const contentType = mediaType(name);
   if (!contentType) return null;
-  const value = await callKv(`get ${MEDIA_PREFIX}${name}`, () =>
-    kv.get(MEDIA_PREFIX + name, { type: 'arrayBuffer', cacheTtl }),
+  const value = await callKv(`get ${MEDIA_PREFIX}${name}`, options, () =>
+    kv.get(MEDIA_PREFIX + name, { type: 'arrayBuffer', cacheTtl: options.cacheTtl }),
   );
   return value === null ? null : { body: value, contentType };
 }
@@ -114,12 +122,12 @@ export function mediaType(name: string): string | null {
  * file does not parse is logged and left out, so one bad article cannot take
  * the index down.
  */
-export async function listArticles(kv: KVNamespace, cacheTtl: number): Promise<IndexEntry[]> {
+export async function listArticles(kv: KVNamespace, options: KvReadOptions): Promise<IndexEntry[]> {
   const entries: IndexEntry[] = [];
   const unindexed: string[] = [];
   let cursor: string | undefined;
   do {
-    const page: KVNamespaceListResult<unknown> = await callKv('list', () => kv.list({ cursor, limit: 1000 }));
+    const page: KVNamespaceListResult<unknown> = await callKv('list', options, () => kv.list({ cursor, limit: 1000 }));
     for (const key of page.keys) {
       if (!isValidSlug(key.name)) continue;
       const entry = entryFromMetadata(key.name, key.metadata);
@@ -129,21 +137,21 @@ export async function listArticles(kv: KVNamespace, cacheTtl: number): Promise<I
     cursor = page.list_complete ? undefined : page.cursor;
   } while (cursor);
 
-  const recovered = await Promise.all(unindexed.map((slug) => entryFromValue(kv, slug, cacheTtl)));
+  const recovered = await Promise.all(unindexed.map((slug) => entryFromValue(kv, slug, options)));
   for (const entry of recovered) if (entry) entries.push(entry);
   return entries;
 }
 
-async function entryFromValue(kv: KVNamespace, slug: string, cacheTtl: number): Promise<IndexEntry | null> {
+async function entryFromValue(kv: KVNamespace, slug: string, options: KvReadOptions): Promise<IndexEntry | null> {
   try {
-    const stored = await getArticle(kv, slug, cacheTtl);
+    const stored = await getArticle(kv, slug, options);
     if (!stored) return null; // deleted between list and get
     const parsed = parseArticle(stored.source, slug);
     if (!parsed.ok) {
       console.error(JSON.stringify({ event: 'index.skip', slug, problems: parsed.problems }));
       return null;
     }
-    return { ...indexFields(parsed.article), hash: await contentHash(stored.source) };
+    return { ...indexFields(parsed.article), hash: stored.hash };
   } catch (error) {
     if (error instanceof StorageUnavailableError) throw error;
     console.error(JSON.stringify({ event: 'index.skip', slug, error: String(error) }));
@@ -210,9 +218,10 @@ export function entryFromMetadata(slug: string, metadata: unknown): IndexEntry |
   };
 }
 
-/** The content version of an article file: SHA-256 of its text, 32 hex digits. */
-export async function contentHash(source: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(source));
+/** The content version of an article file: SHA-256 of its UTF-8 bytes, 32 hex digits. */
+export async function contentHash(source: string | ArrayBuffer | Uint8Array): Promise<string> {
+  const bytes = typeof source === 'string' ? new TextEncoder().encode(source) : source;
+  const digest = await crypto.subtle.digest('SHA-256', bytes as BufferSource);
   let hex = '';
   for (const byte of new Uint8Array(digest, 0, 16)) hex += byte.toString(16).padStart(2, '0');
   return hex;
@@ -223,12 +232,19 @@ export function byNewest(a: IndexEntry, b: IndexEntry): number {
   return Date.parse(b.date) - Date.parse(a.date) || (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0);
 }
 
-async function callKv<T>(operation: string, call: () => Promise<T>): Promise<T> {
+/** Runs a KV call, turning a throw or a hang past the timeout into {@link StorageUnavailableError}. */
+async function callKv<T>(operation: string, options: KvReadOptions, call: () => Promise<T>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${options.timeoutMs} ms`)), options.timeoutMs);
+  });
   try {
-    return await call();
+    return await Promise.race([call(), timeout]);
   } catch (error) {
     throw new StorageUnavailableError(`KV ${operation} failed: ${error instanceof Error ? error.message : String(error)}`, {
       cause: error,
     });
+  } finally {
+    if (timer !== undefined) clearTimeout(timer);
   }
 }

@@ -103,8 +103,8 @@ describe('article page', () => {
     expect(res.headers.get('Cache-Control')).toBe('public, max-age=60, stale-while-revalidate=60, stale-if-error=86400');
     expect(res.headers.get('CDN-Cache-Control')).toBe('max-age=300, stale-while-revalidate=60, stale-if-error=86400');
     expect(res.headers.get('Vary')).toBe('CF-IPCountry');
-    expect(res.headers.get('Cache-Tag')).toBe('article:local/ferry');
-    expect(res.headers.get('Surrogate-Key')).toBe('article:local/ferry');
+    expect(res.headers.get('Cache-Tag')).toBe('article:local/ferry,articles');
+    expect(res.headers.get('Surrogate-Key')).toBe('article:local/ferry articles');
     expect(res.headers.get('Set-Cookie')).toBeNull();
   });
 
@@ -264,7 +264,7 @@ describe('errors and methods', () => {
     const [head, getRes] = await Promise.all([get(ARTICLE, {}, { method: 'HEAD' }), get(ARTICLE)]);
     expect(head.status).toBe(200);
     expect(await head.text()).toBe('');
-    for (const name of ['Cache-Control', 'CDN-Cache-Control', 'Vary', 'Content-Type', 'Cache-Tag']) {
+    for (const name of ['Cache-Control', 'CDN-Cache-Control', 'Vary', 'Content-Type', 'Cache-Tag', 'ETag', 'Last-Modified', 'Content-Length']) {
       expect(head.headers.get(name), name).toBe(getRes.headers.get(name));
     }
   });

@@ -1,0 +1,137 @@
+/**
+ * From a slug to a rendered, region-neutral article, with the caches that
+ * make the warm path cheap:
+ *
+ * - parsed front matter and body, by slug and content hash, so a 304 costs a
+ *   KV read and a hash, never a markdown render;
+ * - the rendered page, split around the banner slot and already UTF-8
+ *   encoded, by origin, slug and content hash, so a 200 costs two copies;
+ * - the last good version of each slug, served when KV fails.
+ *
+ * All three live in one byte-bounded LRU. A new version of an article has a
+ * new hash, so it can never be answered from an old render.
+ */
+import { parseArticle, type ArticleMeta } from './article.ts';
+import { ByteLimitedCache } from './lru.ts';
+import { renderMarkdown } from './markdown.ts';
+import { BANNER_SLOT, renderArticlePage, type Site } from './pages.ts';
+import { StorageUnavailableError, StoredContentError, getArticle, type KvReadOptions } from './store.ts';
+
+/** One version of an article, parsed. */
+export interface ArticleVersion {
+  slug: string;
+  /** SHA-256 of the stored file: the content version. */
+  hash: string;
+  meta: ArticleMeta;
+  body: string;
+}
+
+/** The region-neutral rendering of one version. */
+export interface ArticleRender {
+  /** The body alone, as safe HTML (for the JSON API). */
+  bodyHtml: string;
+  /** The page up to the banner slot, and after it, as UTF-8. */
+  before: Uint8Array;
+  after: Uint8Array;
+}
+
+export interface LoadedArticle {
+  version: ArticleVersion;
+  /** True when KV failed and this is the last version seen before. */
+  stale: boolean;
+}
+
+type Parsed = ArticleVersion | { error: string };
+
+let cache: ByteLimitedCache<Parsed | ArticleRender> | undefined;
+/** slug → hash of the last version read successfully. Bounded by count; entries are tiny. */
+const lastGood = new Map<string, string>();
+const LAST_GOOD_LIMIT = 50_000;
+
+/** The shared cache, created with the first budget asked for. */
+export function articleCache(maxBytes: number): ByteLimitedCache<Parsed | ArticleRender> {
+  cache ??= new ByteLimitedCache(maxBytes);
+  return cache;
+}
+
+export interface LoadOptions extends KvReadOptions {
+  cacheBytes: number;
+}
+
+/**
+ * Reads and parses an article; null when there is no such key. Drafts are
+ * returned too: the caller decides who may see them. When KV fails, the last
+ * good version comes back marked stale if it is still in memory; otherwise the
+ * {@link StorageUnavailableError} propagates. A stored file that does not
+ * parse throws {@link StoredContentError}.
+ */
+export async function loadArticle(kv: KVNamespace, slug: string, options: LoadOptions): Promise<LoadedArticle | null> {
+  const memory = articleCache(options.cacheBytes);
+  let stored;
+  try {
+    stored = await getArticle(kv, slug, options);
+  } catch (error) {
+    if (!(error instanceof StorageUnavailableError)) throw error;
+    const hash = lastGood.get(slug);
+    const previous = hash ? memory.get(parsedKey(slug, hash)) : undefined;
+    if (previous && !('error' in previous) && 'meta' in previous) {
+      console.warn(JSON.stringify({ event: 'storage.stale', slug, error: error.message }));
+      return { version: previous, stale: true };
+    }
+    throw error;
+  }
+  if (!stored) {
+    lastGood.delete(slug);
+    return null;
+  }
+
+  const key = parsedKey(slug, stored.hash);
+  let parsed = memory.get(key) as Parsed | undefined;
+  if (!parsed) {
+    const result = parseArticle(stored.source, slug);
+    if (result.ok) {
+      const { body, bodyLine: _, ...fields } = result.article;
+      // The key is the article's address, whatever its front matter says.
+      parsed = { slug, hash: stored.hash, meta: { ...fields, slug }, body };
+    } else {
+      const first = result.problems.find((p) => p.severity === 'error') ?? result.problems[0]!;
+      parsed = { error: `line ${first.line}: ${first.message}` };
+    }
+    memory.set(key, parsed, stored.source.length * 2 + 512);
+  }
+  if ('error' in parsed) throw new StoredContentError(slug, parsed.error);
+
+  if (lastGood.size >= LAST_GOOD_LIMIT && !lastGood.has(slug)) lastGood.delete(lastGood.keys().next().value!);
+  lastGood.set(slug, stored.hash);
+  return { version: parsed, stale: false };
+}
+
+/** The region-neutral page for a version, rendered at most once per isolate while it stays cached. */
+export function renderArticle(version: ArticleVersion, site: Site, cacheBytes: number): ArticleRender {
+  const memory = articleCache(cacheBytes);
+  const key = `render|${site.origin}|${version.slug}|${version.hash}`;
+  const cached = memory.get(key) as ArticleRender | undefined;
+  if (cached) return cached;
+
+  const bodyHtml = renderMarkdown(version.body);
+  const page = renderArticlePage({ site, article: version.meta, bodyHtml, wordCount: countWords(version.body) });
+  const slot = page.indexOf(BANNER_SLOT);
+  const encoder = new TextEncoder();
+  const render: ArticleRender = {
+    bodyHtml,
+    before: encoder.encode(page.slice(0, slot)),
+    after: encoder.encode(page.slice(slot + BANNER_SLOT.length)),
+  };
+  memory.set(key, render, render.before.byteLength + render.after.byteLength + bodyHtml.length * 2);
+  return render;
+}
+
+function parsedKey(slug: string, hash: string): string {
+  return `parsed|${slug}|${hash}`;
+}
+
+function countWords(text: string): number {
+  let count = 0;
+  for (const _ of text.matchAll(/[\p{L}\p{N}][\p{L}\p{N}'’-]*/gu)) count++;
+  return count;
+}

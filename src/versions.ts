@@ -1,0 +1,26 @@
+/**
+ * What, besides content, makes two responses differ: the templates, the
+ * stylesheet, the deployed code and the banner copy. Each ETag folds these in,
+ * so a deploy or a banner change is never answered with a 304 for old bytes.
+ */
+import { fingerprint } from './fingerprint.ts';
+import { STYLESHEET_VERSION } from './styles.ts';
+
+/** Bump when page markup changes in a way the deploy id might not cover (e.g. local runs). */
+export const TEMPLATE_VERSION = '1';
+
+const pageVersions = new Map<string, string>();
+
+/**
+ * The version of everything that renders pages: templates, stylesheet and the
+ * deployment (Cloudflare's version metadata id changes with every deploy).
+ */
+export function pageVersion(deployId: string | undefined): string {
+  const key = deployId ?? '';
+  let version = pageVersions.get(key);
+  if (!version) {
+    version = fingerprint(`${TEMPLATE_VERSION}|${STYLESHEET_VERSION}|${key}`);
+    pageVersions.set(key, version);
+  }
+  return version;
+}
