@@ -13,6 +13,19 @@ export default defineConfig({
         plugins: [cloudflareTest({ wrangler: { configPath: './wrangler.toml' } })],
         test: { name: 'worker', include: ['test/worker/**/*.test.ts'] },
       },
+      {
+        // End-to-end tests in Node: the bundled worker in workerd (Miniflare's
+        // API), real wrangler, Varnish and Chromium.
+        test: {
+          name: 'e2e',
+          include: ['test/node/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          // Each file starts its own servers; running them one at a time keeps timings honest on 2 cores.
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

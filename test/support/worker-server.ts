@@ -1,0 +1,86 @@
+/**
+ * The worker exactly as deployed (wrangler's dry-run bundle), run in workerd
+ * through Miniflare's API with its own KV, on a loopback port. Used by the
+ * end-to-end tests and the benchmark; no wrangler dev proxy in between.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Miniflare } from 'miniflare';
+import { unstable_readConfig } from 'wrangler';
+import { projectWrangler, runOrThrow } from '../../src/cli/wrangler.ts';
+
+export const ROOT = path.resolve(import.meta.dirname, '..', '..');
+
+let build: Promise<string> | undefined;
+
+/** Bundles the worker once per process with `wrangler deploy --dry-run --outdir`; returns the script path. */
+export function buildWorker(): Promise<string> {
+  build ??= (async () => {
+    const outdir = await mkdtemp(path.join(os.tmpdir(), 'broadsheet-build-'));
+    await runOrThrow(projectWrangler(ROOT), ['deploy', '--dry-run', '--outdir', outdir]);
+    return path.join(outdir, 'index.js');
+  })();
+  return build;
+}
+
+export interface WorkerServer {
+  url: string;
+  mf: Miniflare;
+  kv: Awaited<ReturnType<Miniflare['getKVNamespace']>>;
+  close(): Promise<void>;
+}
+
+export interface WorkerOptions {
+  /** Overrides for `[vars]` from wrangler.toml. */
+  vars?: Record<string, string>;
+  /** Extra workers in the same workerd, e.g. a baseline for the benchmark. */
+  extraWorkers?: { name: string; script: string; routes?: string[] }[];
+  /** KV state directory; a fresh temporary one when absent. */
+  kvPersist?: string;
+  port?: number;
+}
+
+/** Starts the bundled worker with the project's `[vars]` (plus overrides) and an ARTICLES namespace. */
+export async function startWorker(options: WorkerOptions = {}): Promise<WorkerServer> {
+  const scriptPath = await buildWorker();
+  const config = unstable_readConfig({ config: path.join(ROOT, 'wrangler.toml') });
+  const vars = Object.fromEntries(Object.entries(config.vars).map(([k, v]) => [k, String(v)]));
+  const persist = options.kvPersist ?? (await mkdtemp(path.join(os.tmpdir(), 'broadsheet-kv-')));
+  const main = {
+    name: 'broadsheet',
+    modules: true,
+    scriptPath,
+    modulesRoot: path.dirname(scriptPath),
+    compatibilityDate: config.compatibility_date,
+    kvNamespaces: { ARTICLES: 'articles' },
+    bindings: { ...vars, ...options.vars },
+  };
+  const mf = new Miniflare({
+    host: '127.0.0.1',
+    port: options.port ?? 0,
+    kvPersist: persist,
+    // The first worker takes every request no other worker's routes match.
+    workers: [
+      main,
+      ...(options.extraWorkers ?? []).map((w) => ({
+        name: w.name,
+        modules: true,
+        script: w.script,
+        compatibilityDate: config.compatibility_date,
+        routes: w.routes ?? [],
+      })),
+    ],
+  });
+  const url = (await mf.ready).href.replace(/\/$/, '');
+  const kv = await mf.getKVNamespace('ARTICLES', 'broadsheet');
+  return {
+    url,
+    mf,
+    kv,
+    close: async () => {
+      await mf.dispose();
+      if (!options.kvPersist) await rm(persist, { recursive: true, force: true });
+    },
+  };
+}
