@@ -5,9 +5,11 @@
  * worker runs it on what it reads from KV and the publish command runs it on
  * what editors wrote, so a file that publishes is a file that renders.
  */
-import { LineCounter, isMap, isNode, isScalar, isSeq, parseDocument, type Document } from 'yaml';
 import { SEGMENT_PATTERN, isValidSlug } from './slug.ts';
 import { isHttpUrl, safeUrl } from './url.ts';
+import { parseYamlMapping, type Problem } from './yaml-mapping.ts';
+
+export type { Problem } from './yaml-mapping.ts';
 
 export interface Author {
   name: string;
@@ -42,23 +44,12 @@ export interface Article extends ArticleMeta {
   bodyLine: number;
 }
 
-/** One thing wrong with a file, at a 1-based line of that file. */
-export interface Problem {
-  line: number;
-  message: string;
-  /** Warnings are reported but do not stop a publish or a render. */
-  severity: 'error' | 'warning';
-}
-
 export type ParseResult =
   | { ok: true; article: Article; warnings: Problem[] }
   | { ok: false; problems: Problem[] };
 
 /** The largest article file accepted, in UTF-8 bytes. */
 export const MAX_ARTICLE_BYTES = 1024 * 1024;
-
-/** Front matter may use a few YAML aliases, never enough to expand into a bomb. */
-export const MAX_YAML_ALIASES = 20;
 
 const FIELDS = new Set([
   'title', 'date', 'updated', 'standfirst', 'authors', 'section', 'tags',
@@ -93,26 +84,11 @@ export function parseArticle(source: string, fileSlug: string): ParseResult {
     return { ok: false, problems };
   }
 
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(split.yaml, { schema: 'core', prettyErrors: false, uniqueKeys: true, lineCounter });
-  // Lines in `doc` count from the first front-matter line, which is line 2 of the file.
-  const lineAt = (offset: number) => lineCounter.linePos(offset).line + 1;
-  for (const e of doc.errors) error(lineAt(e.pos[0]), `front matter: ${firstLine(e.message)}`);
-  if (problems.length) return { ok: false, problems };
-  if (!isMap(doc.contents)) {
-    error(2, 'front matter must be a mapping of fields, such as "title: ..."');
-    return { ok: false, problems };
-  }
+  // The front matter starts on line 2 of the file, after the opening '---'.
+  const yaml = parseYamlMapping(split.yaml, 2, 'front matter');
+  if (!yaml.ok) return { ok: false, problems: yaml.problems };
+  const { data, lineOf } = yaml.mapping;
 
-  let data: Record<string, unknown>;
-  try {
-    data = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES }) as Record<string, unknown>;
-  } catch (e) {
-    error(2, `front matter: ${firstLine(e instanceof Error ? e.message : String(e))}`);
-    return { ok: false, problems };
-  }
-
-  const lineOf = (...path: (string | number)[]) => nodeLine(doc, path, lineAt) ?? 1;
   const text = (path: (string | number)[], value: unknown, max: number, required: boolean): string | undefined => {
     const where = path.join('.');
     if (value === undefined || value === null) {
@@ -292,19 +268,6 @@ export function splitFrontMatter(source: string): { yaml: string; body: string; 
   return null;
 }
 
-/** The line of the key (or list item) at `path`, or of its nearest ancestor that exists. */
-function nodeLine(doc: Document, path: (string | number)[], lineAt: (offset: number) => number): number | undefined {
-  for (let depth = path.length; depth >= 1; depth--) {
-    const parent = depth === 1 ? doc.contents : doc.getIn(path.slice(0, depth - 1), true);
-    const key = path[depth - 1];
-    let node: unknown;
-    if (isMap(parent)) node = parent.items.find((pair) => isScalar(pair.key) && pair.key.value === key)?.key;
-    else if (isSeq(parent) && typeof key === 'number') node = parent.items[key];
-    if (isNode(node) && node.range) return lineAt(node.range[0]);
-  }
-  return isNode(doc.contents) && doc.contents.range ? lineAt(doc.contents.range[0]) : undefined;
-}
-
 /** The UTF-8 size of `value` when it is over the limit, else 0. */
 function exceedsByteLimit(value: string): number {
   // A UTF-16 unit is at most 3 UTF-8 bytes, so most files need no encoding at all.
@@ -317,10 +280,6 @@ function countNewlines(value: string, end: number): number {
   let count = 0;
   for (let i = value.indexOf('\n'); i !== -1 && i < end; i = value.indexOf('\n', i + 1)) count++;
   return count;
-}
-
-function firstLine(message: string): string {
-  return message.split('\n', 1)[0]!.replace(/ at line \d+, column \d+:?$/, '');
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -11,6 +11,7 @@ import type { HtmlEscapedString } from 'hono/utils/html';
 import { fingerprint } from './fingerprint.ts';
 import { CURRENCIES, REGION_GROUPS, type RegionGroup } from './region.ts';
 import { safeUrl } from './url.ts';
+import { parseYamlMapping, type Problem } from './yaml-mapping.ts';
 
 export interface CallToAction {
   label: string;
@@ -68,39 +69,81 @@ export function fillPlaceholders(text: string, group: RegionGroup): string {
   return text.replace(PLACEHOLDER, (match, name: string) => PLACEHOLDERS[name]?.(group) ?? match);
 }
 
-/** Every problem with one group's copy, as messages; empty when it is fit to show. */
-export function validateBannerCopy(copy: unknown): string[] {
-  const problems: string[] = [];
-  if (!isRecord(copy)) return ['must be a mapping with heading, paragraphs and primary'];
-  const texts: [string, unknown][] = [['heading', copy.heading], ['highlight', copy.highlight]];
-  if (!nonEmpty(copy.heading)) problems.push('heading must be non-empty text');
-  if (copy.highlight !== undefined && !nonEmpty(copy.highlight)) problems.push('highlight must be non-empty text when given');
-  if (!Array.isArray(copy.paragraphs) || copy.paragraphs.length === 0 || !copy.paragraphs.every(nonEmpty)) {
-    problems.push('paragraphs must be a list of one or more non-empty texts');
+/** One problem with banner copy, at a path inside the group's mapping. */
+export interface CopyProblem {
+  path: (string | number)[];
+  message: string;
+}
+
+const COPY_FIELDS = new Set(['heading', 'paragraphs', 'highlight', 'primary', 'secondary']);
+const MAX_TEXT = 600;
+
+/** Every problem with one group's copy; empty when it is fit to show. */
+export function validateBannerCopy(copy: unknown): CopyProblem[] {
+  const problems: CopyProblem[] = [];
+  const problem = (path: (string | number)[], message: string) => problems.push({ path, message });
+  if (!isRecord(copy)) return [{ path: [], message: 'must be a mapping with heading, paragraphs and primary' }];
+  const texts: [(string | number)[], unknown][] = [];
+  const text = (path: (string | number)[], value: unknown, required: boolean) => {
+    if (value === undefined && !required) return;
+    if (!nonEmpty(value)) problem(path, `${path.join('.')} must be non-empty text`);
+    else if (value.length > MAX_TEXT) problem(path, `${path.join('.')} is ${value.length} characters; the limit is ${MAX_TEXT}`);
+    else texts.push([path, value]);
+  };
+  text(['heading'], copy.heading, true);
+  text(['highlight'], copy.highlight, false);
+  if (!Array.isArray(copy.paragraphs) || copy.paragraphs.length === 0) {
+    problem(['paragraphs'], 'paragraphs must be a list of one or more texts');
   } else {
-    copy.paragraphs.forEach((p, i) => texts.push([`paragraphs[${i}]`, p]));
+    copy.paragraphs.forEach((p, i) => text(['paragraphs', i], p, true));
   }
   for (const key of ['primary', 'secondary'] as const) {
     const cta = copy[key];
     if (cta === undefined && key === 'secondary') continue;
-    if (!isRecord(cta) || !nonEmpty(cta.label)) {
-      problems.push(`${key} must have a non-empty label`);
+    if (!isRecord(cta)) {
+      problem([key], `${key} must be a call to action with a label and a url`);
       continue;
     }
-    texts.push([`${key}.label`, cta.label]);
-    if (!nonEmpty(cta.url) || safeUrl(cta.url) === null) problems.push(`${key}.url must be an http(s), mailto or relative URL`);
+    text([key, 'label'], cta.label, true);
+    if (!nonEmpty(cta.url) || safeUrl(cta.url) === null) problem([key, 'url'], `${key}.url must be an http(s), mailto or relative URL`);
   }
-  for (const [where, value] of texts) {
-    if (typeof value !== 'string') continue;
-    for (const [, name] of value.matchAll(PLACEHOLDER)) {
+  for (const [path, value] of texts) {
+    for (const [, name] of (value as string).matchAll(PLACEHOLDER)) {
       if (!(name! in PLACEHOLDERS)) {
-        problems.push(`${where} uses {${name}}, which has no value (known: ${Object.keys(PLACEHOLDERS).map((p) => `{${p}}`).join(', ')})`);
+        problem(path, `${path.join('.')} uses {${name}}, which has no value (known: ${Object.keys(PLACEHOLDERS).map((p) => `{${p}}`).join(', ')})`);
       }
     }
   }
-  const known = new Set(['heading', 'paragraphs', 'highlight', 'primary', 'secondary']);
-  for (const key of Object.keys(copy)) if (!known.has(key)) problems.push(`unknown field "${key}"`);
+  for (const key of Object.keys(copy)) if (!COPY_FIELDS.has(key)) problem([key], `unknown field "${key}"`);
   return problems;
+}
+
+/** Banner copy that replaces the code default, group by group. */
+export type BannerOverrides = Partial<Record<RegionGroup, BannerCopy>>;
+
+export type BannerFileResult = { ok: true; overrides: BannerOverrides } | { ok: false; problems: Problem[] };
+
+/**
+ * Parses and validates a banners file: a YAML mapping from group name to that
+ * group's copy. Groups left out keep the code default. The publish command
+ * and the worker both use this, so copy that publishes is copy that shows.
+ */
+export function parseBannerFile(source: string): BannerFileResult {
+  const yaml = parseYamlMapping(source, 1, 'banners');
+  if (!yaml.ok) return yaml;
+  const { data, lineOf } = yaml.mapping;
+  const problems: Problem[] = [];
+  const overrides: BannerOverrides = {};
+  for (const [group, copy] of Object.entries(data)) {
+    if (!isBannerGroup(group)) {
+      problems.push({ line: lineOf(group), severity: 'error', message: `unknown region group "${group}" (known: ${REGION_GROUPS.join(', ')})` });
+      continue;
+    }
+    const found = validateBannerCopy(copy);
+    for (const p of found) problems.push({ line: lineOf(group, ...p.path), severity: 'error', message: `${group}: ${p.message}` });
+    if (found.length === 0) overrides[group] = copy as BannerCopy;
+  }
+  return problems.length ? { ok: false, problems: problems.sort((a, b) => a.line - b.line) } : { ok: true, overrides };
 }
 
 /** True when `value` names a group banners can be set for. */

@@ -82,6 +82,11 @@ export async function getArticle(kv: KVNamespace, slug: string, options: KvReadO
   return { source, hash: await contentHash(value) };
 }
 
+/** The banners file, as text; null when editors have not published one. */
+export async function getBannerFile(kv: KVNamespace, options: KvReadOptions): Promise<string | null> {
+  return callKv(`get ${BANNERS_KEY}`, options, () => kv.get(BANNERS_KEY, { type: 'text', cacheTtl: options.cacheTtl }));
+}
+
 /** A media file's body and type; null when missing or of a type not served. */
 export async function getMedia(
   kv: KVNamespace,

@@ -95,10 +95,11 @@ describe('banner', () => {
     const problems = validateBannerCopy({
       heading: '', paragraphs: ['Give {amount}'], primary: { label: ' ', url: 'javascript:x' }, extra: 1,
     });
-    expect(problems).toEqual([
+    expect(problems.map((p) => p.message)).toEqual([
       'heading must be non-empty text',
-      'primary must have a non-empty label',
-      'paragraphs[0] uses {amount}, which has no value (known: {currency}, {currencyCode})',
+      'primary.label must be non-empty text',
+      'primary.url must be an http(s), mailto or relative URL',
+      'paragraphs.0 uses {amount}, which has no value (known: {currency}, {currencyCode})',
       'unknown field "extra"',
     ]);
   });

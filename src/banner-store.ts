@@ -1,0 +1,43 @@
+/**
+ * Banner copy overrides from KV (`config/banners`), read at most once per
+ * `KV_CACHE_TTL` per isolate. Copy that fails validation, or a KV failure,
+ * never breaks a page: the last good overrides (or the code defaults) stay.
+ */
+import { parseBannerFile, type BannerOverrides } from './banner.ts';
+import { StorageUnavailableError, getBannerFile, type KvReadOptions } from './store.ts';
+
+interface Memo {
+  source: string | null;
+  overrides: BannerOverrides;
+  readAt: number;
+}
+
+const memos = new WeakMap<KVNamespace, Memo>();
+const NONE: BannerOverrides = Object.freeze({});
+
+/** The current overrides; `{}` when there are none. */
+export async function loadBannerOverrides(kv: KVNamespace, options: KvReadOptions): Promise<BannerOverrides> {
+  const memo = memos.get(kv);
+  if (memo && Date.now() - memo.readAt < options.cacheTtl * 1000) return memo.overrides;
+  let source: string | null;
+  try {
+    source = await getBannerFile(kv, options);
+  } catch (error) {
+    if (!(error instanceof StorageUnavailableError)) throw error;
+    console.warn(JSON.stringify({ event: 'banners.stale', error: error.message }));
+    return memo?.overrides ?? NONE;
+  }
+  // Same file as last time: keep the same objects, so rendered banners stay cached.
+  if (memo && memo.source === source) {
+    memo.readAt = Date.now();
+    return memo.overrides;
+  }
+  let overrides = NONE;
+  if (source !== null) {
+    const parsed = parseBannerFile(source);
+    if (parsed.ok) overrides = parsed.overrides;
+    else console.error(JSON.stringify({ event: 'banners.invalid', problems: parsed.problems }));
+  }
+  memos.set(kv, { source, overrides, readAt: Date.now() });
+  return overrides;
+}
