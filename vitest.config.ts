@@ -10,7 +10,13 @@ export default defineConfig({
       {
         // Unit and integration tests inside workerd, against real local KV
         // (isolated per test file).
-        plugins: [cloudflareTest({ wrangler: { configPath: './wrangler.toml' } })],
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: './wrangler.toml' },
+            // The one secret; in production it comes from `wrangler secret put`.
+            miniflare: { bindings: { PREVIEW_SECRET: 'test-preview-secret' } },
+          }),
+        ],
         test: { name: 'worker', include: ['test/worker/**/*.test.ts'] },
       },
       {

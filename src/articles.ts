@@ -113,17 +113,26 @@ export function renderArticle(version: ArticleVersion, site: Site, cacheBytes: n
   const cached = memory.get(key) as ArticleRender | undefined;
   if (cached) return cached;
 
+  const render = splitRender(version, site, false);
+  memory.set(key, render, render.before.byteLength + render.after.byteLength + render.bodyHtml.length * 2);
+  return render;
+}
+
+/** An editor's preview: always rendered fresh, never cached, marked as a preview. */
+export function renderPreview(version: ArticleVersion, site: Site): ArticleRender {
+  return splitRender(version, site, true);
+}
+
+function splitRender(version: ArticleVersion, site: Site, preview: boolean): ArticleRender {
   const bodyHtml = renderMarkdown(version.body);
-  const page = renderArticlePage({ site, article: version.meta, bodyHtml, wordCount: countWords(version.body) });
+  const page = renderArticlePage({ site, article: version.meta, bodyHtml, wordCount: countWords(version.body), preview });
   const slot = page.indexOf(BANNER_SLOT);
   const encoder = new TextEncoder();
-  const render: ArticleRender = {
+  return {
     bodyHtml,
     before: encoder.encode(page.slice(0, slot)),
     after: encoder.encode(page.slice(slot + BANNER_SLOT.length)),
   };
-  memory.set(key, render, render.before.byteLength + render.after.byteLength + bodyHtml.length * 2);
-  return render;
 }
 
 function parsedKey(slug: string, hash: string): string {

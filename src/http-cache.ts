@@ -55,6 +55,9 @@ export function notFoundCacheControl(config: Config): string {
 /** Errors, previews and stale fallbacks are never stored by anyone. */
 export const NO_STORE = 'no-store';
 
+/** Editors' previews: for one browser only, and not even kept there. */
+export const PRIVATE = 'private, no-store';
+
 /** Media names never change content (the publisher refuses that), so a year and immutable. */
 export const IMMUTABLE = 'public, max-age=31536000, immutable';
 

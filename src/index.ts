@@ -5,18 +5,20 @@
  */
 import { Hono, type Context } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
-import { loadArticle, renderArticle } from './articles.ts';
+import { loadArticle, renderArticle, renderPreview } from './articles.ts';
 import { bannerFor } from './banner.ts';
+import { loadBannerOverrides } from './banner-store.ts';
 import { getConfig, type Config } from './config.ts';
 import { renderFeed, renderRobots, renderSitemap } from './feed.ts';
 import { fingerprint } from './fingerprint.ts';
 import {
-  IMMUTABLE, NO_STORE, articleTag, cacheHeaders, entityTag, isNotModified, lastModifiedOf, notFoundCacheControl,
+  IMMUTABLE, NO_STORE, PRIVATE, articleTag, cacheHeaders, entityTag, isNotModified, lastModifiedOf, notFoundCacheControl,
   type Representation,
 } from './http-cache.ts';
 import { loadListing } from './listing.ts';
 import { ByteLimitedCache } from './lru.ts';
-import { renderErrorPage, renderIndexPage, renderNotFoundPage, type Site } from './pages.ts';
+import { renderErrorPage, renderIndexPage, renderNotFoundPage, renderPreviewRefusedPage, type Site } from './pages.ts';
+import { verifyPreview } from './preview.ts';
 import { regionDetector, type RegionGroup } from './region.ts';
 import { isValidSlug } from './slug.ts';
 import { StorageUnavailableError, StoredContentError, getMedia, type KvReadOptions } from './store.ts';
@@ -32,6 +34,11 @@ const ALLOWED_METHODS = 'GET, HEAD';
 const HTML = 'text/html; charset=utf-8';
 
 const app = new Hono<AppEnv>();
+
+function regionSources(env: unknown) {
+  const config = getConfig(env as Env);
+  return { sources: config.regionSources, vary: config.regionVary };
+}
 
 app.use('*', async (c, next) => {
   if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
@@ -80,17 +87,14 @@ app.get('/', async (c) => {
   });
 });
 
-app.get('/articles/*', regionDetector((env) => {
-  const config = getConfig(env as Env);
-  return { sources: config.regionSources, vary: config.regionVary };
-}), async (c) => {
+app.get('/articles/*', regionDetector(regionSources), async (c) => {
   const { config, site, region, version } = c.var;
   const slug = slugFromPath(c, '/articles/');
   if (slug === null) return notFound(c);
   const loaded = await loadArticle(c.env.ARTICLES, slug, { ...c.var.kv, cacheBytes: config.renderCacheBytes });
   if (!loaded || loaded.version.meta.draft) return notFound(c);
   const { version: article, stale } = loaded;
-  const banner = bannerFor(region);
+  const banner = await regionBanner(c);
   const rep = {
     etag: entityTag(article.hash.slice(0, 16), region, version, banner.version),
     lastModified: lastModifiedOf(article.meta.date, article.meta.updated),
@@ -100,6 +104,24 @@ app.get('/articles/*', regionDetector((env) => {
     const render = renderArticle(article, site, config.renderCacheBytes);
     return concat(render.before, banner.bytes, render.after);
   });
+});
+
+app.get('/preview/*', regionDetector(regionSources), async (c) => {
+  const { config, site } = c.var;
+  const slug = slugFromPath(c, '/preview/');
+  const secret = c.env.PREVIEW_SECRET;
+  const privateHeaders = { 'Cache-Control': PRIVATE, 'X-Robots-Tag': 'noindex' };
+  if (!secret) {
+    console.error(JSON.stringify({ event: 'preview.disabled', reason: 'PREVIEW_SECRET is not set' }));
+    return c.html(renderNotFoundPage(site), 404, privateHeaders);
+  }
+  const check = slug === null ? 'invalid' : await verifyPreview(secret, slug, c.req.query('expires'), c.req.query('sig'), Date.now());
+  if (check !== 'valid') return c.html(renderPreviewRefusedPage(site, check), 403, privateHeaders);
+  const loaded = await loadArticle(c.env.ARTICLES, slug!, { ...c.var.kv, cacheBytes: config.renderCacheBytes });
+  if (!loaded) return c.html(renderNotFoundPage(site), 404, privateHeaders);
+  const render = renderPreview(loaded.version, site);
+  const banner = await regionBanner(c);
+  return c.body(concat(render.before, banner.bytes, render.after) as Uint8Array<ArrayBuffer>, 200, { ...privateHeaders, 'Content-Type': HTML });
 });
 
 app.get('/api/articles/*', async (c) => {
@@ -210,6 +232,12 @@ function respond(
   const encoded = typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes;
   // An explicit length keeps HEAD's headers identical to GET's.
   return c.body(encoded as Uint8Array<ArrayBuffer>, 200, { ...headers, 'Content-Type': contentType, 'Content-Length': String(encoded.byteLength) });
+}
+
+/** The reader's banner: editors' copy from KV when they have published some, else the code default. */
+async function regionBanner(c: Context<AppEnv>) {
+  const overrides = await loadBannerOverrides(c.env.ARTICLES, c.var.kv);
+  return bannerFor(c.var.region, overrides[c.var.region]);
 }
 
 function notFound(c: Context<AppEnv>): Response {

@@ -91,6 +91,8 @@ export interface ArticlePageData {
   /** The body as safe HTML, straight from `renderMarkdown`. */
   bodyHtml: string;
   wordCount: number;
+  /** An editor's preview: marked as such, and kept out of search engines. */
+  preview?: boolean;
 }
 
 /**
@@ -98,7 +100,7 @@ export interface ArticlePageData {
  * banner belongs. Depends on nothing region-specific, so it can be cached by
  * content hash and shared by every region.
  */
-export function renderArticlePage({ site, article, bodyHtml, wordCount }: ArticlePageData): string {
+export function renderArticlePage({ site, article, bodyHtml, wordCount, preview = false }: ArticlePageData): string {
   const path = `/articles/${article.slug}`;
   const url = site.origin + path;
   const image = article.image ? absoluteUrl(site, article.image.src) : undefined;
@@ -121,7 +123,9 @@ ${image ? html`<meta name="twitter:image" content="${image}">\n<meta name="twitt
     html`<script type="application/ld+json">${raw(jsonForScript(newsArticleJsonLd(site, article, url, image)))}</script>\n` as HtmlEscapedString,
   ];
 
-  const body = html`<article class="article"${article.language !== 'en' ? html` lang="${article.language}"` : ''} aria-labelledby="article-title">
+  const body = html`${preview ? html`<p class="preview-notice" role="status"><strong>Preview.</strong> ${
+    article.draft ? 'This draft is not published: readers cannot see it.' : 'This is how the published article looks.'} Do not share this link.</p>
+` : ''}<article class="article"${article.language !== 'en' ? html` lang="${article.language}"` : ''} aria-labelledby="article-title">
 <header class="article-header">
 ${article.section ? html`<p class="kicker">${sectionLabel(article.section)}</p>\n` : ''}<h1 id="article-title">${article.title}</h1>
 ${article.standfirst ? html`<p class="standfirst">${article.standfirst}</p>\n` : ''}<div class="article-meta">
@@ -141,6 +145,7 @@ ${raw(BANNER_SLOT)}` as HtmlEscapedString;
     language: article.language,
     head,
     body,
+    ...(preview && { robots: 'noindex, nofollow' }),
   });
 }
 
@@ -193,6 +198,20 @@ export function renderNotFoundPage(site: Site): string {
 <h1 class="page-title">We can’t find that page</h1>
 <p>The link may be mistyped, or the article may have moved or been withdrawn.</p>
 <ul><li><a href="/">See the latest news</a></li><li><a href="/sitemap.xml">Browse every article in the sitemap</a></li></ul>
+</div>` as HtmlEscapedString,
+  });
+}
+
+/** A preview link that has expired or was tampered with. */
+export function renderPreviewRefusedPage(site: Site, reason: 'expired' | 'invalid'): string {
+  return layout({
+    site,
+    title: `Preview unavailable | ${site.name}`,
+    robots: 'noindex, nofollow',
+    body: html`<div class="notice">
+<h1 class="page-title">${reason === 'expired' ? 'This preview link has expired' : 'This preview link is not valid'}</h1>
+<p>Preview links work for a limited time and only exactly as they were sent. Ask the editor for a new one, or run <code>npm run publish</code> again to print fresh links.</p>
+<p><a href="/">Go to the latest news</a></p>
 </div>` as HtmlEscapedString,
   });
 }

@@ -79,6 +79,7 @@ figcaption { font: .85rem/1.45 var(--sans); color: var(--muted); margin-top: .45
 .card p { margin: 0 0 .4rem; font-size: 1rem; color: var(--muted); }
 .card .meta { font: .8rem/1.4 var(--sans); }
 .pagination { display: flex; justify-content: space-between; align-items: center; gap: 1rem; margin-top: 2rem; font: .95rem/1.4 var(--sans); }
+.preview-notice { max-width: var(--measure); margin: 0 auto 1.25rem; padding: .6rem .9rem; border: 2px dashed var(--accent); font: .95rem/1.4 var(--sans); }
 .notice { max-width: var(--measure); margin: 0 auto; }
 .site-footer { border-top: 1px solid var(--rule); font: .85rem/1.5 var(--sans); color: var(--muted); padding-block: 1.5rem; }
 .site-footer ul { list-style: none; display: flex; flex-wrap: wrap; gap: 1rem; padding: 0; margin: 0 0 .5rem; }
