@@ -7,10 +7,20 @@ import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Lexer, type Token, type Tokens } from 'marked';
 import { parseArticle, type Article, type Problem } from '../article.ts';
+import { parseBannerFile } from '../banner.ts';
+import { findExcessiveNesting } from '../markdown-guard.ts';
+import { renderMarkdown } from '../markdown.ts';
 import { MEDIA_PREFIX, contentHash, mediaType } from '../store.ts';
+import { safeUrl } from '../url.ts';
 
 /** The folder, inside the content root, whose files become `media/<name>` keys. */
 export const MEDIA_DIR = 'media';
+
+/** The banner copy file, at the top of the content root. */
+export const BANNERS_FILE = 'banners.yaml';
+
+/** An article that takes longer than this to render at publish is refused. */
+export const RENDER_BUDGET_MS = 50;
 
 export interface ArticleFile {
   file: string;
@@ -26,6 +36,13 @@ export interface MediaFile {
   /** The KV key, `media/<name>`. */
   key: string;
   bytes: Uint8Array;
+  hash: string;
+}
+
+export interface BannersFile {
+  file: string;
+  source: string;
+  hash: string;
 }
 
 /** One reportable problem, tied to a file. */
@@ -36,6 +53,8 @@ export interface FileProblem extends Problem {
 export interface ContentSet {
   articles: ArticleFile[];
   media: MediaFile[];
+  /** The banners file, when it is among the paths (or the whole content root is). */
+  banners?: BannersFile;
   problems: FileProblem[];
 }
 
@@ -52,13 +71,18 @@ export function formatProblem(p: FileProblem, cwd = process.cwd()): string {
 export async function loadContent(contentRoot: string, paths: string[]): Promise<ContentSet> {
   const problems: FileProblem[] = [];
   const files = new Set<string>();
+  const bannersPath = path.join(path.resolve(contentRoot), BANNERS_FILE);
+  let bannersFile: string | undefined;
   for (const p of paths) {
     const resolved = path.resolve(p);
     const info = await stat(resolved).catch(() => null);
     if (!info) problems.push({ file: resolved, line: 1, message: 'no such file or folder', severity: 'error' });
-    else if (info.isDirectory()) for (const f of await markdownFiles(resolved)) files.add(f);
-    else if (resolved.endsWith('.md')) files.add(resolved);
-    else problems.push({ file: resolved, line: 1, message: 'not a markdown (.md) file', severity: 'error' });
+    else if (info.isDirectory()) {
+      for (const f of await markdownFiles(resolved)) files.add(f);
+      if (resolved === path.resolve(contentRoot) && (await stat(bannersPath).catch(() => null))) bannersFile = bannersPath;
+    } else if (resolved.endsWith('.md')) files.add(resolved);
+    else if (resolved === bannersPath) bannersFile = bannersPath;
+    else problems.push({ file: resolved, line: 1, message: `not a markdown (.md) file or ${BANNERS_FILE}`, severity: 'error' });
   }
 
   const articles: ArticleFile[] = [];
@@ -80,7 +104,19 @@ export async function loadContent(contentRoot: string, paths: string[]): Promise
     }
     bySlug.set(article.slug, file);
     const media = mediaReferences(article, source, file, problems);
-    articles.push({ file, source, article, hash: await contentHash(source), media });
+    if (lintBody(article, source, file, problems)) {
+      articles.push({ file, source, article, hash: await contentHash(source), media });
+    }
+  }
+
+  let banners: BannersFile | undefined;
+  if (bannersFile) {
+    const source = await readText(bannersFile, problems);
+    if (source !== null) {
+      const parsed = parseBannerFile(source);
+      if (parsed.ok) banners = { file: bannersFile, source, hash: await contentHash(source) };
+      else problems.push(...parsed.problems.map((p) => ({ ...p, file: bannersFile })));
+    }
   }
 
   const media: MediaFile[] = [];
@@ -98,9 +134,62 @@ export async function loadContent(contentRoot: string, paths: string[]): Promise
       });
       continue;
     }
-    media.push({ file, key: MEDIA_PREFIX + name, bytes: new Uint8Array(bytes) });
+    media.push({ file, key: MEDIA_PREFIX + name, bytes: new Uint8Array(bytes), hash: await contentHash(new Uint8Array(bytes)) });
   }
-  return { articles, media, problems };
+  return { articles, media, ...(banners && { banners }), problems };
+}
+
+/**
+ * Checks a body the way only a publisher can: nesting, link and image URLs,
+ * alt text, and how long it takes to render. Returns false when it must not
+ * be published.
+ */
+function lintBody(article: Article, source: string, file: string, problems: FileProblem[]): boolean {
+  const before = problems.length;
+  const at = (bodyLine: number) => article.bodyLine + bodyLine - 1;
+  const nesting = findExcessiveNesting(article.body);
+  if (nesting) {
+    problems.push({ file, line: at(nesting.line), severity: 'error', message: nesting.message });
+    return false;
+  }
+  walkTokens(article.body, (token) => {
+    if (token.type === 'link') {
+      const link = token as Tokens.Link;
+      if (safeUrl(link.href, 'link') === null) {
+        problems.push({ file, line: lineOf(source, link.raw), severity: 'error', message: `link to "${link.href}" is not allowed: use http, https, mailto or a relative URL` });
+      }
+    } else if (token.type === 'image') {
+      const image = token as Tokens.Image;
+      if (safeUrl(image.href, 'image') === null) {
+        problems.push({ file, line: lineOf(source, image.raw), severity: 'error', message: `image "${image.href}" is not allowed: use http, https or a relative URL` });
+      }
+      if (image.text.trim() === '') {
+        problems.push({ file, line: lineOf(source, image.raw), severity: 'error', message: `image ${image.href} has no alt text: describe it inside the square brackets` });
+      }
+    } else if (token.type === 'html') {
+      problems.push({ file, line: lineOf(source, token.raw.trim()), severity: 'warning', message: 'raw HTML is shown to readers as text, not markup' });
+    }
+  });
+  const started = performance.now();
+  renderMarkdown(article.body);
+  const ms = performance.now() - started;
+  if (ms > RENDER_BUDGET_MS) {
+    problems.push({ file, line: article.bodyLine, severity: 'error', message: `the body takes ${Math.round(ms)} ms to render; the limit is ${RENDER_BUDGET_MS} ms (simplify long runs of emphasis, brackets or nesting)` });
+  }
+  return !problems.slice(before).some((p) => p.severity === 'error');
+}
+
+/** Calls `visit` on every token of a body, depth first. */
+function walkTokens(body: string, visit: (token: Token) => void): void {
+  Lexer.lex(body, { gfm: true }).forEach(function walk(token: Token) {
+    visit(token);
+    const children = (token as { tokens?: Token[] }).tokens ?? [];
+    const items = (token as { items?: Token[] }).items ?? [];
+    const cells = token.type === 'table'
+      ? [...(token as Tokens.Table).header, ...(token as Tokens.Table).rows.flat()].flatMap((cell) => cell.tokens)
+      : [];
+    [...children, ...items, ...cells].forEach(walk);
+  });
 }
 
 /** The slug a file's path implies: its path under the content root, without `.md`. */
@@ -133,15 +222,11 @@ async function readText(file: string, problems: FileProblem[]): Promise<string |
  */
 function mediaReferences(article: Article, source: string, file: string, problems: FileProblem[]): string[] {
   const sources = article.image ? [article.image.src] : [];
-  Lexer.lex(article.body, { gfm: true }).forEach(function walk(token: Token) {
-    if (token.type === 'image') sources.push((token as Tokens.Image).href);
-    const children = (token as { tokens?: Token[] }).tokens ?? [];
-    const items = (token as { items?: Token[] }).items ?? [];
-    const cells = token.type === 'table'
-      ? [...(token as Tokens.Table).header, ...(token as Tokens.Table).rows.flat()].flatMap((cell) => cell.tokens)
-      : [];
-    [...children, ...items, ...cells].forEach(walk);
-  });
+  if (!findExcessiveNesting(article.body)) {
+    walkTokens(article.body, (token) => {
+      if (token.type === 'image') sources.push((token as Tokens.Image).href);
+    });
+  }
   const names: string[] = [];
   for (const src of sources) {
     if (!src.startsWith('/')) continue;

@@ -1,25 +1,37 @@
 /**
- * `npm run publish -- [--local|--remote] [files or folders…]`
+ * `npm run publish -- [--local|--remote] [--dry-run] [files or folders…]`
  *
- * Validates every file first and uploads nothing if any is invalid. Then
- * writes articles (with index metadata) and the media they show through
- * `wrangler kv bulk put`.
+ * 1. Validates every file (articles, the banners file, the media they use)
+ *    and uploads nothing if any is invalid.
+ * 2. Reads what the namespace already holds (one `wrangler kv key list`) and
+ *    skips everything whose content hash is unchanged.
+ * 3. Writes the rest through `wrangler kv bulk put`: media first, then banner
+ *    copy, then articles with the metadata the index needs.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { toMetadata } from '../store.ts';
-import { formatProblem, loadContent, type ContentSet } from './content.ts';
+import { previewPath } from '../preview.ts';
+import { BANNERS_KEY, toMetadata } from '../store.ts';
+import { formatProblem, loadContent, type FileProblem } from './content.ts';
 import { projectWrangler, runOrThrow, targetArgs, type Target, type WranglerRunner } from './wrangler.ts';
 
 export interface PublishOptions {
-  /** Project root: where `articles/` and wrangler live. */
+  /** Project root: where wrangler and wrangler.toml live. */
   root: string;
+  /** Where slugs are counted from; `<root>/articles` unless given. */
+  contentRoot?: string;
   paths: string[];
   target: Target;
+  dryRun?: boolean;
   runner: WranglerRunner;
   log: (line: string) => void;
+  /** Signs preview links for drafts; none are printed without it. */
+  previewSecret?: string;
+  /** Origin preview links start with. */
+  previewOrigin?: string;
 }
 
 /** One `wrangler kv bulk put` entry. */
@@ -30,41 +42,96 @@ interface BulkEntry {
   base64?: boolean;
 }
 
+type Change = 'added' | 'updated' | 'unchanged';
+
 /** KV accepts up to 10,000 pairs and 100 MB per bulk write; stay well inside both. */
 const BATCH_ENTRIES = 1000;
 const BATCH_BYTES = 50 * 1024 * 1024;
 
-/** Validates, then uploads. Returns the process exit code. */
+/** Validates, plans, then uploads. Returns the process exit code. */
 export async function publish(options: PublishOptions): Promise<number> {
   const { root, target, runner, log } = options;
-  const contentRoot = path.join(root, 'articles');
+  const contentRoot = options.contentRoot ?? path.join(root, 'articles');
+  const where = target.remote ? 'remote KV' : `local KV${target.persistTo ? ` (${target.persistTo})` : ''}`;
   const content = await loadContent(contentRoot, options.paths.length ? options.paths : [contentRoot]);
   for (const problem of content.problems) log(formatProblem(problem));
-  const errors = content.problems.filter((p) => p.severity === 'error').length;
-  if (errors) {
-    log(`\n${errors} problem${errors === 1 ? '' : 's'} found; nothing was uploaded.`);
+  const refuse = (problems: FileProblem[] | string[]) => {
+    log(`\n${problems.length} problem${problems.length === 1 ? '' : 's'} found; nothing was uploaded.`);
     return 1;
-  }
+  };
+  const errors = content.problems.filter((p) => p.severity === 'error');
+  if (errors.length) return refuse(errors);
 
-  const entries = bulkEntries(content);
-  await uploadInBatches(runner, target, entries);
+  const existing = await listExisting(runner, target);
+  const changeOf = (key: string, hash: string): Change => {
+    if (!existing.has(key)) return 'added';
+    return existing.get(key)?.hash === hash ? 'unchanged' : 'updated';
+  };
 
-  const where = target.remote ? 'remote KV' : 'local KV';
-  for (const { article } of content.articles) {
-    log(`  ${article.draft ? 'draft  ' : 'published'}  ${article.slug}`);
+  // Media URLs are served as immutable: a name, once published, must keep its bytes.
+  const conflicts: string[] = [];
+  const media = content.media.map((m) => ({ ...m, change: changeOf(m.key, m.hash) }));
+  for (const m of media) {
+    if (m.change === 'updated') {
+      conflicts.push(`${path.relative(process.cwd(), m.file)}:1: ${m.key} is already published with different content; ` +
+        'media are cached as immutable, so save the new version under a new name and point the article at it');
+    }
   }
-  log(`Published ${content.articles.length} article(s) and ${content.media.length} media file(s) to ${where}.`);
+  for (const line of conflicts) log(line);
+  if (conflicts.length) return refuse(conflicts);
+
+  const articles = content.articles.map((a) => ({ ...a, change: changeOf(a.article.slug, a.hash) }));
+  const banners = content.banners && { ...content.banners, change: changeOf(BANNERS_KEY, content.banners.hash) };
+
+  const entries: BulkEntry[] = [
+    ...media.filter((m) => m.change === 'added').map((m) => ({
+      key: m.key, value: Buffer.from(m.bytes).toString('base64'), base64: true, metadata: { v: 1, hash: m.hash },
+    })),
+    ...(banners && banners.change !== 'unchanged' ? [{ key: BANNERS_KEY, value: banners.source, metadata: { v: 1, hash: banners.hash } }] : []),
+    ...articles.filter((a) => a.change !== 'unchanged').map((a) => ({
+      key: a.article.slug, value: a.source, metadata: toMetadata(a.article, a.hash),
+    })),
+  ];
+  if (!options.dryRun) await uploadInBatches(runner, target, entries);
+
+  log(`${options.dryRun ? 'Would publish to' : 'Published to'} ${where}:`);
+  for (const a of articles) log(`  ${a.change.padEnd(9)}  ${a.article.slug}${a.article.draft ? '  (draft)' : ''}`);
+  for (const m of media) log(`  ${m.change.padEnd(9)}  ${m.key}`);
+  if (banners) log(`  ${banners.change.padEnd(9)}  ${BANNERS_KEY} (banner copy)`);
+  const count = (change: Change) => articles.filter((a) => a.change === change).length;
+  log(`${count('added')} added, ${count('updated')} updated, ${count('unchanged')} unchanged` +
+    ` (articles); ${media.filter((m) => m.change === 'added').length} media added; target: ${where}` +
+    `${options.dryRun ? '; dry run, nothing was uploaded' : ''}.`);
+
+  const drafts = articles.filter((a) => a.article.draft);
+  if (drafts.length) {
+    if (!options.previewSecret) {
+      log('Drafts are hidden from readers. Set PREVIEW_SECRET to print preview links for them.');
+    } else {
+      log('Drafts are hidden from readers. Preview links (valid for 7 days):');
+      for (const a of drafts) {
+        log(`  ${options.previewOrigin ?? ''}${await previewPath(options.previewSecret, a.article.slug, Date.now())}`);
+      }
+    }
+  }
   return 0;
 }
 
-function bulkEntries(content: ContentSet): BulkEntry[] {
-  return [
-    ...content.media.map((m) => ({ key: m.key, value: Buffer.from(m.bytes).toString('base64'), base64: true })),
-    ...content.articles.map((a) => ({ key: a.article.slug, value: a.source, metadata: toMetadata(a.article, a.hash) })),
-  ];
+/** Every key in the target namespace with its metadata (one `wrangler kv key list`). */
+export async function listExisting(runner: WranglerRunner, target: Target): Promise<Map<string, { hash?: string }>> {
+  const { stdout } = await runOrThrow(runner, ['kv', 'key', 'list', ...targetArgs(target)]);
+  const start = stdout.indexOf('[');
+  let keys: { name: string; metadata?: { hash?: unknown } }[];
+  try {
+    keys = JSON.parse(stdout.slice(start));
+  } catch {
+    throw new Error(`could not read the key list wrangler printed:\n${stdout.slice(0, 500)}`);
+  }
+  return new Map(keys.map((k) => [k.name, typeof k.metadata?.hash === 'string' ? { hash: k.metadata.hash } : {}]));
 }
 
 async function uploadInBatches(runner: WranglerRunner, target: Target, entries: BulkEntry[]): Promise<void> {
+  if (!entries.length) return;
   const dir = await mkdtemp(path.join(os.tmpdir(), 'broadsheet-publish-'));
   try {
     let batch: BulkEntry[] = [];
@@ -79,7 +146,7 @@ async function uploadInBatches(runner: WranglerRunner, target: Target, entries: 
       bytes = 0;
     };
     for (const entry of entries) {
-      const size = entry.value.length + 200;
+      const size = entry.value.length + 1200;
       if (batch.length >= BATCH_ENTRIES || bytes + size > BATCH_BYTES) await flush();
       batch.push(entry);
       bytes += size;
@@ -91,7 +158,7 @@ async function uploadInBatches(runner: WranglerRunner, target: Target, entries: 
 }
 
 /** Parses the command line shared by publish and unpublish. */
-export function parseTargetArgs(argv: string[]): { target: Target; positionals: string[]; dryRun: boolean } {
+export function parseCommandLine(argv: string[]): { target: Target; positionals: string[]; dryRun: boolean } {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -103,6 +170,7 @@ export function parseTargetArgs(argv: string[]): { target: Target; positionals: 
     },
   });
   if (values.local && values.remote) throw new Error('choose one of --local and --remote');
+  if (values.remote && values['persist-to']) throw new Error('--persist-to is for local storage only');
   return {
     target: { remote: values.remote === true, ...(values['persist-to'] && { persistTo: path.resolve(values['persist-to']) }) },
     positionals,
@@ -110,22 +178,46 @@ export function parseTargetArgs(argv: string[]): { target: Target; positionals: 
   };
 }
 
+/**
+ * The preview secret: PREVIEW_SECRET from the environment, or for local
+ * publishing the one `wrangler dev` reads from .dev.vars, created (with a
+ * random value) when missing so previews work on a fresh clone.
+ */
+async function previewSecretFor(root: string, target: Target, log: (line: string) => void): Promise<string | undefined> {
+  if (process.env.PREVIEW_SECRET) return process.env.PREVIEW_SECRET;
+  if (target.remote) return undefined;
+  const file = path.join(root, '.dev.vars');
+  const current = await readFile(file, 'utf8').catch(() => '');
+  const found = /^PREVIEW_SECRET\s*=\s*"?([^"\n]+)"?\s*$/m.exec(current)?.[1];
+  if (found) return found;
+  const secret = randomBytes(32).toString('base64url');
+  await writeFile(file, `${current}${current && !current.endsWith('\n') ? '\n' : ''}PREVIEW_SECRET=${secret}\n`);
+  log('Wrote a random PREVIEW_SECRET to .dev.vars, for draft previews in local dev.');
+  return secret;
+}
+
 async function main(): Promise<void> {
   const root = path.resolve(import.meta.dirname, '..', '..');
   let parsed;
   try {
-    parsed = parseTargetArgs(process.argv.slice(2));
+    parsed = parseCommandLine(process.argv.slice(2));
   } catch (error) {
-    console.error(`publish: ${error instanceof Error ? error.message : error}\nusage: npm run publish -- [--local|--remote] [files or folders…]`);
+    console.error(`publish: ${error instanceof Error ? error.message : error}\n` +
+      'usage: npm run publish -- [--local|--remote] [--dry-run] [files or folders…]');
     process.exit(2);
   }
+  const log = (line: string) => console.log(line);
   try {
+    const origin = parsed.target.remote ? process.env.SITE_URL : 'http://127.0.0.1:8787';
     process.exitCode = await publish({
       root,
       paths: parsed.positionals,
       target: parsed.target,
+      dryRun: parsed.dryRun,
       runner: projectWrangler(root),
-      log: (line) => console.log(line),
+      log,
+      previewSecret: parsed.dryRun ? process.env.PREVIEW_SECRET : await previewSecretFor(root, parsed.target, log),
+      ...(origin && { previewOrigin: origin }),
     });
   } catch (error) {
     console.error(`publish failed: ${error instanceof Error ? error.message : error}`);

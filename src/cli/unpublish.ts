@@ -1,0 +1,80 @@
+/**
+ * `npm run unpublish -- [--local|--remote] <slug>…`
+ *
+ * Deletes articles. The index, feed and sitemap are built from the keys, so
+ * the articles leave them too. Slugs are checked first; nothing is deleted if
+ * any is malformed.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { isValidSlug } from '../slug.ts';
+import { listExisting, parseCommandLine } from './publish.ts';
+import { projectWrangler, runOrThrow, targetArgs, type Target, type WranglerRunner } from './wrangler.ts';
+
+export interface UnpublishOptions {
+  slugs: string[];
+  target: Target;
+  dryRun?: boolean;
+  runner: WranglerRunner;
+  log: (line: string) => void;
+}
+
+/** Deletes the given articles. Returns the process exit code. */
+export async function unpublish({ slugs, target, dryRun = false, runner, log }: UnpublishOptions): Promise<number> {
+  if (slugs.length === 0) {
+    log('unpublish: name at least one slug, e.g. npm run unpublish -- --local world/americas/delta-floating-gardens');
+    return 2;
+  }
+  // Accept what editors naturally paste: a file path or an article URL path.
+  const normalised = slugs.map((s) => s.replace(/^(?:.*\/)?articles\//, '').replace(/\.md$/, ''));
+  const bad = normalised.filter((s) => !isValidSlug(s));
+  for (const slug of bad) log(`unpublish: "${slug}" is not a valid slug`);
+  if (bad.length) {
+    log('Nothing was deleted.');
+    return 1;
+  }
+  const where = target.remote ? 'remote KV' : 'local KV';
+  const existing = await listExisting(runner, target);
+  const present = normalised.filter((s) => existing.has(s));
+  for (const slug of normalised) if (!existing.has(slug)) log(`  not found  ${slug}`);
+  if (present.length && !dryRun) {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'broadsheet-unpublish-'));
+    try {
+      const file = path.join(dir, 'keys.json');
+      await writeFile(file, JSON.stringify(present));
+      await runOrThrow(runner, ['kv', 'bulk', 'delete', file, '--force', ...targetArgs(target)]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+  for (const slug of present) log(`  ${dryRun ? 'would remove' : 'removed'}  ${slug}`);
+  log(`${present.length} article(s) ${dryRun ? 'would be ' : ''}removed from ${where}.` +
+    (present.length ? ' Caches may serve them until their lifetime ends; purge the tag article:<slug> to drop them at once.' : ''));
+  return present.length === normalised.length ? 0 : 1;
+}
+
+async function main(): Promise<void> {
+  const root = path.resolve(import.meta.dirname, '..', '..');
+  let parsed;
+  try {
+    parsed = parseCommandLine(process.argv.slice(2));
+  } catch (error) {
+    console.error(`unpublish: ${error instanceof Error ? error.message : error}\nusage: npm run unpublish -- [--local|--remote] <slug>…`);
+    process.exit(2);
+  }
+  try {
+    process.exitCode = await unpublish({
+      slugs: parsed.positionals,
+      target: parsed.target,
+      dryRun: parsed.dryRun,
+      runner: projectWrangler(root),
+      log: (line) => console.log(line),
+    });
+  } catch (error) {
+    console.error(`unpublish failed: ${error instanceof Error ? error.message : error}`);
+    process.exitCode = 1;
+  }
+}
+
+if (import.meta.filename === process.argv[1]) await main();
