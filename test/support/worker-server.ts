@@ -12,6 +12,9 @@ import { projectWrangler, runOrThrow } from '../../src/cli/wrangler.ts';
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
 
+/** The preview secret the test workers run with. */
+export const TEST_PREVIEW_SECRET = 'test-preview-secret';
+
 let build: Promise<string> | undefined;
 
 /** Bundles the worker once per process with `wrangler deploy --dry-run --outdir`; returns the script path. */
@@ -36,8 +39,11 @@ export interface WorkerOptions {
   vars?: Record<string, string>;
   /** Extra workers in the same workerd, e.g. a baseline for the benchmark. */
   extraWorkers?: { name: string; script: string; routes?: string[] }[];
-  /** KV state directory; a fresh temporary one when absent. */
-  kvPersist?: string;
+  /**
+   * Local state directory in wrangler's layout (what `--persist-to` takes), so
+   * the worker reads what the real wrangler CLI wrote. A fresh one when absent.
+   */
+  persistTo?: string;
   port?: number;
 }
 
@@ -46,20 +52,23 @@ export async function startWorker(options: WorkerOptions = {}): Promise<WorkerSe
   const scriptPath = await buildWorker();
   const config = unstable_readConfig({ config: path.join(ROOT, 'wrangler.toml') });
   const vars = Object.fromEntries(Object.entries(config.vars).map(([k, v]) => [k, String(v)]));
-  const persist = options.kvPersist ?? (await mkdtemp(path.join(os.tmpdir(), 'broadsheet-kv-')));
+  const persist = options.persistTo ?? (await mkdtemp(path.join(os.tmpdir(), 'broadsheet-state-')));
+  // Wrangler keeps local KV under v3/kv, keyed by the namespace id in wrangler.toml.
+  const namespace = config.kv_namespaces.find((ns: { binding: string; id?: string }) => ns.binding === 'ARTICLES');
+  if (!namespace?.id) throw new Error('wrangler.toml has no ARTICLES KV namespace');
   const main = {
     name: 'broadsheet',
     modules: true,
     scriptPath,
     modulesRoot: path.dirname(scriptPath),
     compatibilityDate: config.compatibility_date,
-    kvNamespaces: { ARTICLES: 'articles' },
-    bindings: { ...vars, ...options.vars },
+    kvNamespaces: { ARTICLES: namespace.id },
+    bindings: { ...vars, PREVIEW_SECRET: TEST_PREVIEW_SECRET, ...options.vars },
   };
   const mf = new Miniflare({
     host: '127.0.0.1',
     port: options.port ?? 0,
-    kvPersist: persist,
+    kvPersist: path.join(persist, 'v3', 'kv'),
     // The first worker takes every request no other worker's routes match.
     workers: [
       main,
@@ -80,7 +89,7 @@ export async function startWorker(options: WorkerOptions = {}): Promise<WorkerSe
     kv,
     close: async () => {
       await mf.dispose();
-      if (!options.kvPersist) await rm(persist, { recursive: true, force: true });
+      if (!options.persistTo) await rm(persist, { recursive: true, force: true });
     },
   };
 }
