@@ -8,6 +8,7 @@
  * place in a page as-is.
  */
 import { Marked, type Token, type Tokens } from 'marked';
+import { assessMarkdown } from './markdown-guard.ts';
 import { safeUrl } from './url.ts';
 
 /** Ids the page template uses itself, which headings must not take. */
@@ -19,6 +20,15 @@ const marked = new Marked({
   async: false,
   gfm: true,
   renderer: {
+    text(token: Tokens.Text | Tokens.Escape) {
+      // After an inline <pre>, <code>, <kbd> or <script> tag, marked marks the
+      // following text "escaped" and emits it raw, so `<pre><img/src/onerror=…>`
+      // would reach the page as markup. Escape it; everything else keeps
+      // marked's own handling (returning false falls back to it).
+      if (token.type === 'text' && token.escaped && !token.tokens) return escapeHtml(token.text);
+      return false;
+    },
+
     html(raw: Tokens.HTML | Tokens.Tag) {
       // Raw HTML shows as the text the editor typed, never as markup.
       const text = escapeHtml(raw.text);
@@ -56,6 +66,34 @@ const marked = new Marked({
 export function renderMarkdown(body: string): string {
   usedIds = new Set(RESERVED_IDS);
   return marked.parse(body) as string;
+}
+
+/** A rendered body, and why it was rendered plainly if it was. */
+export interface RenderedBody {
+  html: string;
+  /** Null when marked rendered it; otherwise what made it unsafe to try. */
+  degraded: string | null;
+}
+
+/**
+ * Renders a body that may not have been checked by the publish command (a
+ * plain `wrangler kv key put`): when {@link assessMarkdown} finds it would be
+ * slow, it is shown as escaped paragraphs instead, in linear time.
+ */
+export function renderBody(body: string): RenderedBody {
+  const risk = assessMarkdown(body);
+  if (!risk) return { html: renderMarkdown(body), degraded: null };
+  return { html: renderPlainParagraphs(body), degraded: `line ${risk.line}: ${risk.message}` };
+}
+
+/** The safe fallback: the text as typed, one escaped paragraph per blank-line-separated block. */
+export function renderPlainParagraphs(body: string): string {
+  let out = '';
+  for (const block of body.split(/\n[ \t]*\n/)) {
+    const text = block.trim();
+    if (text) out += `<p>${escapeHtml(text)}</p>\n`;
+  }
+  return out;
 }
 
 /** A heading's plain text as an id: lower-case ASCII words joined by hyphens. */

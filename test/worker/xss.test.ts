@@ -1,0 +1,127 @@
+// No editor-written text and no request value can run script in a reader's
+// browser: an XSS corpus and property tests over the renderer, the page, the
+// feed, the sitemap and the JSON API, all inside workerd.
+import fc from 'fast-check';
+import { XMLValidator } from 'fast-xml-parser';
+import { describe, expect, it } from 'vitest';
+import { parseArticle } from '../../src/article.ts';
+import { renderFeed, renderSitemap } from '../../src/feed.ts';
+import { renderMarkdown, renderPlainParagraphs } from '../../src/markdown.ts';
+import { BANNER_SLOT, renderArticlePage } from '../../src/pages.ts';
+import { articleFile, get, seedArticle } from './helpers.ts';
+import { findUnsafe } from './safe-html.ts';
+import { FRONT_MATTER_XSS, MARKDOWN_XSS } from './xss-corpus.ts';
+
+const site = { name: 'Broadsheet', origin: 'https://news.test', timeZone: 'UTC' };
+
+describe(`the XSS corpus (${MARKDOWN_XSS.length} markdown payloads)`, () => {
+  for (const payload of MARKDOWN_XSS) {
+    it(`renders inert: ${JSON.stringify(payload).slice(0, 70)}`, () => {
+      expect(findUnsafe(renderMarkdown(payload))).toEqual([]);
+      expect(findUnsafe(renderPlainParagraphs(payload))).toEqual([]);
+    });
+  }
+
+  it('the checker itself catches what it must', () => {
+    expect(findUnsafe('<p><a href="javascript:alert(1)">x</a></p>')).not.toEqual([]);
+    expect(findUnsafe('<img src=x onerror=alert(1)>')).not.toEqual([]);
+    expect(findUnsafe('<p>x</div>')).not.toEqual([]);
+    expect(findUnsafe('<script>alert(1)</script>')).not.toEqual([]);
+    expect(findUnsafe('<a href="&#106;avascript:x">x</a>')).not.toEqual([]);
+    expect(findUnsafe('<p>fine <a href="https://ok.test">link</a></p>')).toEqual([]);
+  });
+});
+
+/** An article whose every free-text field holds `value`, as YAML double-quoted strings. */
+function hostileArticle(value: string): string {
+  const q = JSON.stringify(value);
+  return articleFile(`
+title: ${q}
+date: 2026-11-20T08:30:00Z
+standfirst: ${q}
+authors:
+  - name: ${q}
+    url: https://example.com/a
+section: world
+tags: [${q}]
+image:
+  src: /media/x.svg
+  alt: ${q}
+  caption: ${q}
+  credit: ${q}
+`, `Body with ${value.replace(/\n/g, ' ')}\n`);
+}
+
+describe(`front-matter injections (${FRONT_MATTER_XSS.length} values, every context)`, () => {
+  FRONT_MATTER_XSS.forEach((value, n) => {
+    it(`keeps ${JSON.stringify(value)} inert in the page, feed, sitemap and JSON`, async () => {
+      const slug = `xss/case-${n}`;
+      await seedArticle(slug, hostileArticle(value));
+      const page = await (await get(`/articles/${slug}`)).text();
+      expect(findUnsafe(page, { page: true })).toEqual([]);
+      const jsonLd = JSON.parse(/<script type="application\/ld\+json">(.*?)<\/script>/s.exec(page)![1]!);
+      // Front matter is trimmed (JavaScript's trim includes U+2028 and U+2029).
+      expect(jsonLd.headline).toBe(value.trim());
+      expect(jsonLd.author[0].name).toBe(value.trim());
+
+      const api = await (await get(`/api/articles/${slug}`)).json<{ title: string; image: { caption: string } }>();
+      expect(api.title).toBe(value.trim());
+      expect(api.image.caption).toBe(value.trim());
+
+      for (const path of ['/feed.xml', '/sitemap.xml']) {
+        const xml = await (await get(path)).text();
+        expect(XMLValidator.validate(xml), path).toBe(true);
+        expect(xml, path).not.toMatch(/<script/i);
+      }
+      expect(findUnsafe(await (await get('/')).text(), { page: true })).toEqual([]);
+    });
+  });
+});
+
+// Fragments that matter to HTML, markdown and URL parsers, so random
+// combinations explore the interesting corners rather than plain letters.
+const fragment = fc.constantFrom(
+  '<', '>', '"', "'", '&', '&#', '&#x', ';', '=', '/', '\\', '`', '*', '_', '~', '#', '|', '!', ':',
+  '[', ']', '(', ')', '![', '](', ' "', '\n', '\n\n', ' ', '\t', '- ', '1. ', '> ', '    ', '```',
+  'javascript:', 'JaVaScRiPt:', 'vbscript:', 'data:text/html,', 'java\tscript:', '&#106;', '&colon;',
+  'http://x.test', 'mailto:a@b.c', 'www.x.test', '<script>', '</script>', '<img src=x onerror=alert(1)>',
+  '<svg onload=alert(1)>', 'onerror=', 'onclick="', '<a href="', '<!--', '-->', '</p>', '</div>',
+  '\u0000', '\u2028', '\u00a0', 'a', 'b', 'x y',
+);
+const hostileMarkdown = fc.array(fragment, { maxLength: 40 }).map((parts) => parts.join(''));
+
+describe('property: any markdown renders inert', () => {
+  it('for combinations of dangerous fragments', () => {
+    fc.assert(fc.property(hostileMarkdown, (md) => {
+      expect(findUnsafe(renderMarkdown(md))).toEqual([]);
+    }), { numRuns: 1000 });
+  });
+
+  it('for arbitrary strings', () => {
+    fc.assert(fc.property(fc.string({ maxLength: 200, unit: 'binary' }), (md) => {
+      expect(findUnsafe(renderMarkdown(md))).toEqual([]);
+    }), { numRuns: 500 });
+  });
+});
+
+describe('property: any front-matter text stays inert', () => {
+  const text = fc.oneof(hostileMarkdown, fc.string({ maxLength: 80, unit: 'binary' }));
+
+  it('in the page, its JSON-LD, the feed and the sitemap', () => {
+    fc.assert(fc.property(text, text, (title, caption) => {
+      const source = articleFile(
+        `title: ${JSON.stringify(title)}\ndate: 2026-01-01\nstandfirst: ${JSON.stringify(caption)}\n` +
+        `image:\n  src: /m.svg\n  alt: ${JSON.stringify(caption)}\n  caption: ${JSON.stringify(caption)}`,
+      );
+      const parsed = parseArticle(source, 'p/x');
+      if (!parsed.ok) return; // refused at parse (control characters, empty title): never rendered
+      const page = renderArticlePage({ site, article: parsed.article, bodyHtml: '<p>b</p>', wordCount: 1 }).replace(BANNER_SLOT, '');
+      expect(findUnsafe(page, { page: true })).toEqual([]);
+      const jsonLd = JSON.parse(/<script type="application\/ld\+json">(.*?)<\/script>/s.exec(page)![1]!);
+      expect(jsonLd.headline).toBe(parsed.article.title);
+      const entry = { slug: 'p/x', title: parsed.article.title, standfirst: parsed.article.standfirst, date: '2026-01-01', draft: false, hash: 'a'.repeat(32) };
+      expect(XMLValidator.validate(renderFeed(site, [entry]))).toBe(true);
+      expect(XMLValidator.validate(renderSitemap(site, [entry]))).toBe(true);
+    }), { numRuns: 400 });
+  });
+});
