@@ -13,7 +13,7 @@
  */
 import { parseArticle, type ArticleMeta } from './article.ts';
 import { ByteLimitedCache } from './lru.ts';
-import { renderMarkdown } from './markdown.ts';
+import { renderBody } from './markdown.ts';
 import { BANNER_SLOT, renderArticlePage, type Site } from './pages.ts';
 import { StorageUnavailableError, StoredContentError, getArticle, type KvReadOptions } from './store.ts';
 
@@ -48,9 +48,13 @@ let cache: ByteLimitedCache<Parsed | ArticleRender> | undefined;
 const lastGood = new Map<string, string>();
 const LAST_GOOD_LIMIT = 50_000;
 
-/** The shared cache, created with the first budget asked for. */
-export function articleCache(maxBytes: number): ByteLimitedCache<Parsed | ArticleRender> {
-  cache ??= new ByteLimitedCache(maxBytes);
+/**
+ * The shared cache, with the budget the current configuration asks for.
+ * Without a budget (for inspection), the cache as it is.
+ */
+export function articleCache(maxBytes?: number): ByteLimitedCache<Parsed | ArticleRender> {
+  if (!cache) cache = new ByteLimitedCache(maxBytes ?? 32 * 1024 * 1024);
+  else if (maxBytes !== undefined && cache.maxBytes !== maxBytes) cache.resize(maxBytes);
   return cache;
 }
 
@@ -124,7 +128,8 @@ export function renderPreview(version: ArticleVersion, site: Site): ArticleRende
 }
 
 function splitRender(version: ArticleVersion, site: Site, preview: boolean): ArticleRender {
-  const bodyHtml = renderMarkdown(version.body);
+  const { html: bodyHtml, degraded } = renderBody(version.body);
+  if (degraded) console.warn(JSON.stringify({ event: 'render.degraded', slug: version.slug, reason: degraded }));
   const page = renderArticlePage({ site, article: version.meta, bodyHtml, wordCount: countWords(version.body), preview });
   const slot = page.indexOf(BANNER_SLOT);
   const encoder = new TextEncoder();

@@ -4,13 +4,23 @@
  * from taking more than its share whatever the traffic.
  */
 export class ByteLimitedCache<V> {
-  readonly maxBytes: number;
+  #maxBytes: number;
   #bytes = 0;
   // Map iteration order is insertion order, so the first key is the least recently used.
   readonly #entries = new Map<string, { value: V; bytes: number }>();
 
   constructor(maxBytes: number) {
-    this.maxBytes = maxBytes;
+    this.#maxBytes = maxBytes;
+  }
+
+  get maxBytes(): number {
+    return this.#maxBytes;
+  }
+
+  /** Changes the budget, evicting at once if the cache is now over it. */
+  resize(maxBytes: number): void {
+    this.#maxBytes = maxBytes;
+    this.#evict();
   }
 
   /** Bytes currently held. */
@@ -38,11 +48,15 @@ export class ByteLimitedCache<V> {
   /** Stores `value`, evicting the least recently used entries to stay within budget. Values larger than the whole budget are not kept. */
   set(key: string, value: V, bytes: number): void {
     this.delete(key);
-    if (bytes > this.maxBytes) return;
+    if (bytes > this.#maxBytes) return;
     this.#entries.set(key, { value, bytes });
     this.#bytes += bytes;
+    this.#evict();
+  }
+
+  #evict(): void {
     for (const [oldest, entry] of this.#entries) {
-      if (this.#bytes <= this.maxBytes) break;
+      if (this.#bytes <= this.#maxBytes) break;
       this.#entries.delete(oldest);
       this.#bytes -= entry.bytes;
     }

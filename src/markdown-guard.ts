@@ -1,14 +1,29 @@
 /**
- * Cheap checks on a markdown body before `marked` sees it. marked recurses
- * once per nesting level, so nesting is bounded here, by a linear scan of line
- * prefixes that never recurses itself.
+ * Cheap checks on a markdown body before `marked` sees it.
+ *
+ * marked 18 is fast on prose but has superlinear corners: runs of emphasis
+ * delimiters cost quadratic time in one paragraph (`'_a'.repeat(50000)` takes
+ * seconds; marked issue #4099), dense brackets and backticks are close behind,
+ * and it recurses once per nesting level (#1471). One linear scan here, which
+ * never recurses, bounds all three, so the worker can fall back to a safe
+ * rendering instead of burning its CPU budget. The thresholds are set so the
+ * worst pattern that passes renders in a few milliseconds.
  */
 
 /** Deepest container nesting (block quotes, list items, indentation) allowed. */
 export const MAX_NESTING = 16;
 
+/** Inline delimiters (`*_~[]<>` and backticks, backslashes) allowed in one paragraph. */
+export const MAX_BLOCK_DELIMITERS = 1000;
+
+/** The sum over paragraphs of delimiters squared: the quadratic cost of the whole body. */
+export const MAX_DELIMITER_WORK = 2_000_000;
+
+/** Lines in one block (a paragraph, or a list without blank lines). */
+export const MAX_BLOCK_LINES = 1000;
+
 export interface MarkdownRisk {
-  /** 1-based line within the body. */
+  /** 1-based line within the body where the risk starts. */
   line: number;
   message: string;
 }
@@ -39,29 +54,73 @@ export function lineNestingDepth(line: string): number {
 
 const FENCE = /^ {0,3}(`{3,}|~{3,})/;
 
+function countDelimiters(line: string): number {
+  let count = 0;
+  for (let i = 0; i < line.length; i++) {
+    switch (line.charCodeAt(i)) {
+      case 0x2a: // *
+      case 0x5f: // _
+      case 0x7e: // ~
+      case 0x5b: // [
+      case 0x5d: // ]
+      case 0x3c: // <
+      case 0x3e: // >
+      case 0x60: // `
+      case 0x5c: // \
+        count++;
+    }
+  }
+  return count;
+}
+
 /**
- * The first place a body nests deeper than {@link MAX_NESTING}, or null.
- * Lines inside fenced code are text to marked, so they are not counted.
+ * The first reason this body would be slow for marked, or null when it is
+ * safe to render. Lines inside fenced code are literal text to marked and are
+ * not counted.
  */
-export function findExcessiveNesting(body: string, limit = MAX_NESTING): MarkdownRisk | null {
-  let lineNumber = 1;
+export function assessMarkdown(body: string): MarkdownRisk | null {
+  let lineNumber = 0;
   let start = 0;
   let fence: string | null = null;
+  let blockStart = 1;
+  let blockLines = 0;
+  let blockDelimiters = 0;
+  let work = 0;
+  const endBlock = () => {
+    work += blockDelimiters * blockDelimiters;
+    blockLines = 0;
+    blockDelimiters = 0;
+  };
   while (start <= body.length) {
     const end = body.indexOf('\n', start);
     const line = body.slice(start, end === -1 ? body.length : end);
+    lineNumber++;
     const marker = FENCE.exec(line)?.[1];
     if (fence) {
       if (marker && marker[0] === fence[0] && marker.length >= fence.length) fence = null;
     } else if (marker) {
+      endBlock();
       fence = marker;
+    } else if (line.trim() === '') {
+      endBlock();
     } else {
+      if (blockLines === 0) blockStart = lineNumber;
+      blockLines++;
       const depth = lineNestingDepth(line);
-      if (depth > limit) return { line: lineNumber, message: `markdown nests ${depth} levels deep; the limit is ${limit}` };
+      if (depth > MAX_NESTING) return { line: lineNumber, message: `markdown nests ${depth} levels deep; the limit is ${MAX_NESTING}` };
+      blockDelimiters += countDelimiters(line);
+      if (blockDelimiters > MAX_BLOCK_DELIMITERS) {
+        return { line: blockStart, message: `a paragraph has more than ${MAX_BLOCK_DELIMITERS} markdown delimiters (*, _, ~, [, ], <, >, backticks, backslashes); split it or escape them` };
+      }
+      if (blockLines > MAX_BLOCK_LINES) {
+        return { line: blockStart, message: `a block runs over ${MAX_BLOCK_LINES} lines without a blank line` };
+      }
+      if (work + blockDelimiters * blockDelimiters > MAX_DELIMITER_WORK) {
+        return { line: blockStart, message: 'the body is too dense with markdown delimiters to render quickly' };
+      }
     }
     if (end === -1) break;
     start = end + 1;
-    lineNumber++;
   }
   return null;
 }

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { Lexer, type Token, type Tokens } from 'marked';
 import { parseArticle, type Article, type Problem } from '../article.ts';
 import { parseBannerFile } from '../banner.ts';
-import { findExcessiveNesting } from '../markdown-guard.ts';
+import { assessMarkdown } from '../markdown-guard.ts';
 import { renderMarkdown } from '../markdown.ts';
 import { MEDIA_PREFIX, contentHash, mediaType } from '../store.ts';
 import { safeUrl } from '../url.ts';
@@ -21,6 +21,8 @@ export const BANNERS_FILE = 'banners.yaml';
 
 /** An article that takes longer than this to render at publish is refused. */
 export const RENDER_BUDGET_MS = 50;
+
+const WARM_UP = '# Warm\n\nSome *emphasis*, a [link](https://x.test), `code`.\n\n- a\n- b\n\n> quote\n';
 
 export interface ArticleFile {
   file: string;
@@ -147,9 +149,9 @@ export async function loadContent(contentRoot: string, paths: string[]): Promise
 function lintBody(article: Article, source: string, file: string, problems: FileProblem[]): boolean {
   const before = problems.length;
   const at = (bodyLine: number) => article.bodyLine + bodyLine - 1;
-  const nesting = findExcessiveNesting(article.body);
-  if (nesting) {
-    problems.push({ file, line: at(nesting.line), severity: 'error', message: nesting.message });
+  const risk = assessMarkdown(article.body);
+  if (risk) {
+    problems.push({ file, line: at(risk.line), severity: 'error', message: risk.message });
     return false;
   }
   walkTokens(article.body, (token) => {
@@ -170,6 +172,7 @@ function lintBody(article: Article, source: string, file: string, problems: File
       problems.push({ file, line: lineOf(source, token.raw.trim()), severity: 'warning', message: 'raw HTML is shown to readers as text, not markup' });
     }
   });
+  renderMarkdown(WARM_UP); // time the body, not the JIT compiling marked
   const started = performance.now();
   renderMarkdown(article.body);
   const ms = performance.now() - started;
@@ -222,7 +225,7 @@ async function readText(file: string, problems: FileProblem[]): Promise<string |
  */
 function mediaReferences(article: Article, source: string, file: string, problems: FileProblem[]): string[] {
   const sources = article.image ? [article.image.src] : [];
-  if (!findExcessiveNesting(article.body)) {
+  if (!assessMarkdown(article.body)) {
     walkTokens(article.body, (token) => {
       if (token.type === 'image') sources.push((token as Tokens.Image).href);
     });

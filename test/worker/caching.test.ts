@@ -120,7 +120,7 @@ describe('conditional requests', () => {
     const newTag = oldTag.replace(/^"[0-9a-f]{16}/, `"${newHash.slice(0, 16)}`);
     const res = await fetchApp('/articles/cache-me-2', { 'CF-IPCountry': 'AU', 'If-None-Match': newTag });
     expect(res.status).toBe(304);
-    const cache = articleCache(1);
+    const cache = articleCache();
     expect(cache.has(`parsed|cache-me-2|${newHash}`)).toBe(true);
     expect(cache.has(`render|${ORIGIN}|cache-me-2|${newHash}`)).toBe(false);
   });
