@@ -4,7 +4,6 @@
  * purge tags), and only renders when the client has no current copy.
  */
 import { Hono, type Context } from 'hono';
-import { secureHeaders } from 'hono/secure-headers';
 import { loadArticle, renderArticle, renderPreview } from './articles.ts';
 import { bannerFor } from './banner.ts';
 import { loadBannerOverrides } from './banner-store.ts';
@@ -20,6 +19,7 @@ import { ByteLimitedCache } from './lru.ts';
 import { renderErrorPage, renderIndexPage, renderNotFoundPage, renderPreviewRefusedPage, type Site } from './pages.ts';
 import { verifyPreview } from './preview.ts';
 import { regionDetector, type RegionGroup } from './region.ts';
+import { securityHeaders } from './security-headers.ts';
 import { isValidSlug } from './slug.ts';
 import { StorageUnavailableError, StoredContentError, getMedia, type KvReadOptions } from './store.ts';
 import { FAVICON, STYLESHEET, STYLESHEET_PATH } from './styles.ts';
@@ -40,6 +40,8 @@ function regionSources(env: unknown) {
   return { sources: config.regionSources, vary: config.regionVary };
 }
 
+app.use('*', securityHeaders);
+
 app.use('*', async (c, next) => {
   if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
     return c.text('Method Not Allowed\n', 405, { Allow: ALLOWED_METHODS, 'Cache-Control': NO_STORE });
@@ -51,27 +53,6 @@ app.use('*', async (c, next) => {
   c.set('kv', { cacheTtl: config.kvCacheTtl, timeoutMs: config.kvTimeoutMs });
   await next();
 });
-
-app.use(
-  '*',
-  secureHeaders({
-    contentSecurityPolicy: {
-      defaultSrc: ["'none'"],
-      styleSrc: ["'self'"],
-      imgSrc: ["'self'", 'https:'],
-      baseUri: ["'none'"],
-      formAction: ["'none'"],
-      frameAncestors: ["'none'"],
-      objectSrc: ["'none'"],
-    },
-    referrerPolicy: 'strict-origin-when-cross-origin',
-    xFrameOptions: 'DENY',
-    strictTransportSecurity: 'max-age=31536000; includeSubDomains',
-    permissionsPolicy: { camera: [], microphone: [], geolocation: [], browsingTopics: [] },
-    // Routes that need their own CSP (media) set it themselves.
-    overwrite: false,
-  }),
-);
 
 app.get('/', async (c) => {
   const { config, site, version } = c.var;
@@ -186,6 +167,8 @@ app.get('/media/*', async (c) => {
     'Cache-Control': IMMUTABLE,
     // An SVG opened on its own must not run script on our origin.
     'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; sandbox",
+    // Images are public: social cards and feed readers may show them elsewhere.
+    'Cross-Origin-Resource-Policy': 'cross-origin',
   });
 });
 
