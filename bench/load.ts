@@ -25,7 +25,8 @@ export interface LoadReport {
   socket_errors: WrkResult['socketErrors'];
   /** Responses that were not what their request should get, plus socket errors. */
   unexpected: number;
-  rss_mb: { start: number; peak: number; end: number };
+  /** workerd's resident memory: at start, peak, end, and a sample every 5 s in between. */
+  rss_mb: { start: number; peak: number; end: number; every_5s: number[] };
   render_cache_mb: number;
 }
 
@@ -75,7 +76,13 @@ export async function runLoad({ seconds = 60, connections = 64, renderCacheMb = 
 
     const start = workerdRssMb();
     let peak = start;
-    const sampler = setInterval(() => (peak = Math.max(peak, workerdRssMb())), 500);
+    const timeline: number[] = [];
+    let ticks = 0;
+    const sampler = setInterval(() => {
+      const now = workerdRssMb();
+      peak = Math.max(peak, now);
+      if (++ticks % 10 === 0) timeline.push(Math.round(now));
+    }, 500);
     let result: WrkResult;
     try {
       result = await runWrk(worker.url, requests, { seconds, connections });
@@ -103,7 +110,7 @@ export async function runLoad({ seconds = 60, connections = 64, renderCacheMb = 
       statuses: result.statuses,
       socket_errors: result.socketErrors,
       unexpected: Math.round(unexpected),
-      rss_mb: { start: Math.round(start), peak: Math.round(Math.max(peak, end)), end: Math.round(end) },
+      rss_mb: { start: Math.round(start), peak: Math.round(Math.max(peak, end)), end: Math.round(end), every_5s: timeline },
       render_cache_mb: renderCacheMb,
     };
   } finally {
@@ -120,7 +127,7 @@ async function main(): Promise<void> {
     `(${Math.round(report.rps)} req/s), p50 ${report.p50_ms.toFixed(2)} ms, p99 ${report.p99_ms.toFixed(2)} ms`);
   console.log(`statuses: ${JSON.stringify(report.statuses)}; socket errors: ${JSON.stringify(report.socket_errors)}; unexpected: ${report.unexpected}`);
   console.log(`workerd memory: ${report.rss_mb.start} MB at start, ${report.rss_mb.peak} MB peak, ${report.rss_mb.end} MB at end ` +
-    `(render cache budget ${report.render_cache_mb} MB)`);
+    `(render cache budget ${report.render_cache_mb} MB); every 5 s: ${report.rss_mb.every_5s.join(', ')} MB`);
   if (values.out) await writeFile(values.out, `${JSON.stringify(report, null, 2)}\n`);
   if (report.unexpected > 0) process.exitCode = 1;
 }
