@@ -13,7 +13,8 @@
  */
 import { parseArticle, type ArticleMeta } from './article.ts';
 import { ByteLimitedCache } from './lru.ts';
-import { renderBody } from './markdown.ts';
+import { imageInfo, loadImageSizes, type ImageResizing } from './images.ts';
+import { finishBody, prepareBody } from './markdown.ts';
 import { BANNER_SLOT, renderArticlePage, type Site } from './pages.ts';
 import { StorageUnavailableError, StoredContentError, getArticle, type KvReadOptions } from './store.ts';
 
@@ -110,27 +111,45 @@ export async function loadArticle(kv: KVNamespace, slug: string, options: LoadOp
   return { version: parsed, stale: false };
 }
 
-/** The region-neutral page for a version, rendered at most once per isolate while it stays cached. */
-export function renderArticle(version: ArticleVersion, site: Site, cacheBytes: number): ArticleRender {
-  const memory = articleCache(cacheBytes);
-  const key = `render|${site.origin}|${version.slug}|${version.hash}`;
+/** How to render: the site, the page version (part of the cache key), and what images need. */
+export interface RenderContext {
+  site: Site;
+  version: string;
+  kv: KVNamespace;
+  kvOptions: KvReadOptions;
+  imageResizing: ImageResizing;
+  cacheBytes: number;
+}
+
+/**
+ * The region-neutral page for a version, rendered at most once per isolate
+ * while it stays cached. Markdown is tokenised once; the sizes of the images it
+ * shows are looked up in between, so figures carry width and height.
+ */
+export async function renderArticle(version: ArticleVersion, context: RenderContext): Promise<ArticleRender> {
+  const memory = articleCache(context.cacheBytes);
+  const key = `render|${context.version}|${context.site.origin}|${version.slug}|${version.hash}`;
   const cached = memory.get(key) as ArticleRender | undefined;
   if (cached) return cached;
-
-  const render = splitRender(version, site, false);
+  const render = await splitRender(version, context, false);
   memory.set(key, render, render.before.byteLength + render.after.byteLength + render.bodyHtml.length * 2);
   return render;
 }
 
 /** An editor's preview: always rendered fresh, never cached, marked as a preview. */
-export function renderPreview(version: ArticleVersion, site: Site): ArticleRender {
-  return splitRender(version, site, true);
+export function renderPreview(version: ArticleVersion, context: RenderContext): Promise<ArticleRender> {
+  return splitRender(version, context, true);
 }
 
-function splitRender(version: ArticleVersion, site: Site, preview: boolean): ArticleRender {
-  const { html: bodyHtml, degraded } = renderBody(version.body);
+async function splitRender(version: ArticleVersion, context: RenderContext, preview: boolean): Promise<ArticleRender> {
+  const prepared = prepareBody(version.body);
+  const sources = [...prepared.images, ...(version.meta.image ? [version.meta.image.src] : [])];
+  const images = imageInfo(await loadImageSizes(context.kv, sources, context.kvOptions), context.imageResizing);
+  const { html: bodyHtml, degraded } = finishBody(prepared, images);
   if (degraded) console.warn(JSON.stringify({ event: 'render.degraded', slug: version.slug, reason: degraded }));
-  const page = renderArticlePage({ site, article: version.meta, bodyHtml, wordCount: countWords(version.body), preview });
+  const page = renderArticlePage({
+    site: context.site, article: version.meta, bodyHtml, wordCount: countWords(version.body), images, preview,
+  });
   const slot = page.indexOf(BANNER_SLOT);
   const encoder = new TextEncoder();
   return {

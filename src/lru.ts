@@ -32,6 +32,11 @@ export class ByteLimitedCache<V> {
     return this.#entries.size;
   }
 
+  /** The keys held, least recently used first. */
+  keys(): IterableIterator<string> {
+    return this.#entries.keys();
+  }
+
   /** Whether `key` is held, without counting as a use. */
   has(key: string): boolean {
     return this.#entries.has(key);

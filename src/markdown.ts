@@ -7,14 +7,32 @@
  * attribute value is escaped. What leaves {@link renderMarkdown} is safe to
  * place in a page as-is.
  */
-import { Marked, type Token, type Tokens } from 'marked';
+import { Marked, type Token, type TokensList, type Tokens } from 'marked';
 import { assessMarkdown } from './markdown-guard.ts';
+import type { Dimensions } from './media-dimensions.ts';
 import { safeUrl } from './url.ts';
 
 /** Ids the page template uses itself, which headings must not take. */
 const RESERVED_IDS = new Set(['main', 'support-heading', 'article-title']);
 
+/**
+ * What the renderer knows about images beyond their URL: intrinsic sizes (for
+ * `width` and `height`, so nothing shifts as they load) and, where an image
+ * service can resize them, a `srcset`.
+ */
+export interface ImageInfo {
+  size(src: string): Dimensions | undefined;
+  srcset(src: string, size: Dimensions): string | undefined;
+}
+
+export const NO_IMAGE_INFO: ImageInfo = { size: () => undefined, srcset: () => undefined };
+
+/** `sizes` for images in the article column: the column is at most 40rem wide. */
+export const COLUMN_SIZES = '(min-width: 44rem) 40rem, 100vw';
+
+// Per-render state; rendering is synchronous, so one render owns these at a time.
 let usedIds = new Set<string>();
+let images: ImageInfo = NO_IMAGE_INFO;
 
 const marked = new Marked({
   async: false,
@@ -63,9 +81,35 @@ const marked = new Marked({
  * Renders an article body. Headings get ids that are unique within the body
  * and stable across renders of the same text.
  */
-export function renderMarkdown(body: string): string {
+export function renderMarkdown(body: string, info: ImageInfo = NO_IMAGE_INFO): string {
+  return renderTokens(marked.lexer(body), info);
+}
+
+/** A body split into tokens, and the image URLs it shows, for looking sizes up before rendering. */
+export interface LexedBody {
+  tokens: TokensList;
+  images: string[];
+}
+
+/** Tokenises a body (once) and lists its images. */
+export function lexBody(body: string): LexedBody {
+  const tokens = marked.lexer(body);
+  const found: string[] = [];
+  marked.walkTokens(tokens, (token) => {
+    if (token.type === 'image') found.push((token as Tokens.Image).href);
+  });
+  return { tokens, images: found };
+}
+
+/** Renders tokens from {@link lexBody}. */
+export function renderTokens(tokens: TokensList, info: ImageInfo = NO_IMAGE_INFO): string {
   usedIds = new Set(RESERVED_IDS);
-  return marked.parse(body) as string;
+  images = info;
+  try {
+    return marked.parser(tokens) as string;
+  } finally {
+    images = NO_IMAGE_INFO;
+  }
 }
 
 /** A rendered body, and why it was rendered plainly if it was. */
@@ -75,15 +119,32 @@ export interface RenderedBody {
   degraded: string | null;
 }
 
+/** A body checked and tokenised, or already rendered plainly when it was not safe to tokenise. */
+export type PreparedBody =
+  | { tokens: TokensList; images: string[]; degraded: null }
+  | { html: string; images: []; degraded: string };
+
 /**
- * Renders a body that may not have been checked by the publish command (a
- * plain `wrangler kv key put`): when {@link assessMarkdown} finds it would be
- * slow, it is shown as escaped paragraphs instead, in linear time.
+ * The first half of rendering a body that may not have been checked by the
+ * publish command (a plain `wrangler kv key put`): when {@link assessMarkdown}
+ * finds it would be slow, it becomes escaped paragraphs, in linear time;
+ * otherwise it is tokenised, and its images listed so their sizes can be
+ * looked up before {@link finishBody}.
  */
-export function renderBody(body: string): RenderedBody {
+export function prepareBody(body: string): PreparedBody {
   const risk = assessMarkdown(body);
-  if (!risk) return { html: renderMarkdown(body), degraded: null };
-  return { html: renderPlainParagraphs(body), degraded: `line ${risk.line}: ${risk.message}` };
+  if (risk) return { html: renderPlainParagraphs(body), images: [], degraded: `line ${risk.line}: ${risk.message}` };
+  return { ...lexBody(body), degraded: null };
+}
+
+export function finishBody(prepared: PreparedBody, info: ImageInfo = NO_IMAGE_INFO): RenderedBody {
+  if (prepared.degraded !== null) return { html: prepared.html, degraded: prepared.degraded };
+  return { html: renderTokens(prepared.tokens, info), degraded: null };
+}
+
+/** Both halves at once, for callers with no images to look up. */
+export function renderBody(body: string, info: ImageInfo = NO_IMAGE_INFO): RenderedBody {
+  return finishBody(prepareBody(body), info);
 }
 
 /** The safe fallback: the text as typed, one escaped paragraph per blank-line-separated block. */
@@ -126,22 +187,35 @@ export function splitCaption(title: string | null | undefined): { caption?: stri
   return { ...(caption && { caption }), ...(credit && { credit }) };
 }
 
+/** `width`, `height`, `srcset` and `sizes` for an image, where they are known. */
+function sizeAttributes(src: string, info: ImageInfo): string {
+  const size = info.size(src);
+  if (!size) return '';
+  const srcset = info.srcset(src, size);
+  return ` width="${size.width}" height="${size.height}"${srcset ? ` srcset="${escapeHtml(srcset)}" sizes="${COLUMN_SIZES}"` : ''}`;
+}
+
 /** An `<img>`, or the alt text alone when the URL is not allowed. */
 function renderImage(href: string, alt: string, title?: string | null): string {
   const src = safeUrl(href, 'image');
   if (src === null) return escapeHtml(alt);
-  return `<img src="${escapeHtml(src)}" alt="${escapeHtml(alt)}"${title ? ` title="${escapeHtml(title)}"` : ''} loading="lazy" decoding="async">`;
+  return `<img src="${escapeHtml(src)}" alt="${escapeHtml(alt)}"${title ? ` title="${escapeHtml(title)}"` : ''}${sizeAttributes(src, images)} loading="lazy" decoding="async">`;
 }
 
-/** A `<figure>` with caption and credit, the same markup the main image uses. */
-export function renderFigure(href: string, alt: string, caption?: string, credit?: string, eager = false): string {
+/**
+ * A `<figure>` with caption and credit, the same markup the main image uses.
+ * The main image is `eager` (it is usually the largest thing on screen).
+ */
+export function renderFigure(
+  href: string, alt: string, caption?: string, credit?: string, { eager = false, info = images }: { eager?: boolean; info?: ImageInfo } = {},
+): string {
   const src = safeUrl(href, 'image');
   if (src === null) return alt ? `<p>${escapeHtml(alt)}</p>\n` : '';
   const captionHtml = caption || credit
     ? `<figcaption>${caption ? escapeHtml(caption) : ''}${caption && credit ? ' ' : ''}${
       credit ? `<span class="credit">${escapeHtml(credit)}</span>` : ''}</figcaption>`
     : '';
-  return `<figure><img src="${escapeHtml(src)}" alt="${escapeHtml(alt)}" ${eager ? 'fetchpriority="high"' : 'loading="lazy"'} decoding="async">${captionHtml}</figure>\n`;
+  return `<figure><img src="${escapeHtml(src)}" alt="${escapeHtml(alt)}"${sizeAttributes(src, info)} ${eager ? 'fetchpriority="high"' : 'loading="lazy"'} decoding="async">${captionHtml}</figure>\n`;
 }
 
 /**

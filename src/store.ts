@@ -9,6 +9,7 @@
  */
 import { parseArticle, type ArticleMeta } from './article.ts';
 import type { KVNamespace, KVNamespaceListResult } from '@cloudflare/workers-types';
+import { DIMENSION_BYTES } from './media-dimensions.ts';
 import { isValidSlug } from './slug.ts';
 
 export const MEDIA_PREFIX = 'media/';
@@ -99,6 +100,36 @@ export async function getMedia(
     kv.get(MEDIA_PREFIX + name, { type: 'arrayBuffer', cacheTtl: options.cacheTtl }),
   );
   return value === null ? null : { body: value, contentType };
+}
+
+/** The first {@link DIMENSION_BYTES} of a media file (enough to read its size); null when missing. */
+export async function getMediaHead(kv: KVNamespace, name: string, options: KvReadOptions): Promise<Uint8Array | null> {
+  const stream = await callKv(`get ${MEDIA_PREFIX}${name}`, options, () =>
+    kv.get(MEDIA_PREFIX + name, { type: 'stream', cacheTtl: options.cacheTtl }),
+  );
+  if (!stream) return null;
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  try {
+    while (length < DIMENSION_BYTES) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      length += value.byteLength;
+    }
+  } finally {
+    await reader.cancel().catch(() => {});
+  }
+  const head = new Uint8Array(Math.min(length, DIMENSION_BYTES));
+  let offset = 0;
+  for (const chunk of chunks) {
+    const part = chunk.subarray(0, head.length - offset);
+    head.set(part, offset);
+    offset += part.length;
+    if (offset >= head.length) break;
+  }
+  return head;
 }
 
 const MEDIA_TYPES: Record<string, string> = {
