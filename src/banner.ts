@@ -159,10 +159,13 @@ export function renderBanner(group: RegionGroup, copy: BannerCopy): HtmlEscapedS
   const fill = (text: string) => fillPlaceholders(text, group);
   const secondary = copy.secondary;
   return html`<aside class="support" data-region="${group}" aria-labelledby="support-heading">
+<div class="support-inner">
+<button type="button" class="support-dismiss" data-support-dismiss aria-label="Hide this message for 30 days"><span aria-hidden="true">×</span></button>
 <h2 id="support-heading">${fill(copy.heading)}</h2>
 ${copy.paragraphs.map((p) => html`<p>${fill(p)}</p>\n`)}${copy.highlight ? html`<p class="support-highlight">${fill(copy.highlight)}</p>\n` : ''}<p class="support-actions"><a class="button" href="${safeUrl(copy.primary.url) ?? '#'}">${fill(copy.primary.label)}</a>${
     secondary ? html` <a class="button button-secondary" href="${safeUrl(secondary.url) ?? '#'}">${fill(secondary.label)}</a>` : ''
   }</p>
+</div>
 </aside>` as HtmlEscapedString;
 }
 

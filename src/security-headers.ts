@@ -2,13 +2,16 @@
  * Security headers for every response, through `hono/secure-headers`.
  *
  * Pages are cached and shared, so the policy holds nothing per request: no
- * nonce. Scripts and styles are allowed from the site itself only.
+ * nonce. The one script is allowed by its hash; styles come from the site.
  */
 import { secureHeaders } from 'hono/secure-headers';
+import { SUPPORT_SCRIPT_HASH } from './banner-script.ts';
 
 /** The Content-Security-Policy directives, exported so tests can check them. */
 export const CONTENT_SECURITY_POLICY = {
   defaultSrc: ["'none'"],
+  // The banner's dismiss script, by hash: never a per-request nonce, since pages are cached.
+  scriptSrc: [SUPPORT_SCRIPT_HASH],
   styleSrc: ["'self'"],
   imgSrc: ["'self'", 'https:'],
   baseUri: ["'none'"],

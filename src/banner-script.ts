@@ -1,0 +1,15 @@
+/**
+ * The one script on the site: it lets a reader hide the support banner for 30
+ * days. The choice lives in localStorage, never in a cookie, so the HTML stays
+ * identical for everyone and cacheable. Without JavaScript the banner simply
+ * stays, and its dismiss button (shown only by this script) never appears.
+ *
+ * It is inline, in the head, so a hidden banner never flashes, and allowed by
+ * the hash below in the Content-Security-Policy. A test recomputes the hash,
+ * so editing the script without updating it fails the build.
+ */
+export const SUPPORT_SCRIPT =
+  '(function(){var d=document.documentElement,k="broadsheet:support-hidden-until";d.classList.add("js");try{if(Number(localStorage.getItem(k))>Date.now())d.classList.add("support-hidden")}catch(e){}document.addEventListener("click",function(e){var t=e.target;if(!(t instanceof Element)||!t.closest("[data-support-dismiss]"))return;try{localStorage.setItem(k,String(Date.now()+2592e6))}catch(e){}d.classList.add("support-hidden");var f=document.querySelector(".site-footer a");if(f)f.focus()})})();';
+
+/** `'sha256-…'` of {@link SUPPORT_SCRIPT}, for `script-src`. */
+export const SUPPORT_SCRIPT_HASH = "'sha256-QeJIok8s3k96hZnD64sRGRhljBCpKoQQhG8dO2s/7h0='";
