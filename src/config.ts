@@ -29,19 +29,27 @@ export interface Config {
   renderCacheBytes: number;
   indexPageSize: number;
   timeZone: string;
+  /** Sections linked from the masthead, in order. */
+  sections: string[];
+  /** Whether `/cdn-cgi/image/` resizing is on, for `srcset`. */
+  imageResizing: 'none' | 'cloudflare';
+  /** Everything above that shows in rendered pages, as one string to version them by. */
+  pageSettings: string;
 }
 
 /** The subset of the generated `Env` that configuration reads. */
 export type ConfigVars = Partial<Record<
   | 'SITE_NAME' | 'SITE_URL' | 'REGION_HEADERS' | 'BROWSER_MAX_AGE' | 'CDN_MAX_AGE'
   | 'STALE_WHILE_REVALIDATE' | 'STALE_IF_ERROR' | 'NOT_FOUND_MAX_AGE' | 'KV_CACHE_TTL'
-  | 'KV_TIMEOUT_MS' | 'RENDER_CACHE_MB' | 'INDEX_PAGE_SIZE' | 'TIME_ZONE',
+  | 'KV_TIMEOUT_MS' | 'RENDER_CACHE_MB' | 'INDEX_PAGE_SIZE' | 'TIME_ZONE' | 'SECTIONS' | 'IMAGE_RESIZING',
   string | number | undefined
 >>;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
+
+import { SEGMENT_PATTERN } from './slug.ts';
 
 const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 const CF_COUNTRY = 'cf.country';
@@ -70,8 +78,18 @@ export function parseConfig(env: ConfigVars): Config {
   } catch {
     throw new ConfigError(`TIME_ZONE must be an IANA time zone such as Europe/London, got ${JSON.stringify(timeZone)}`);
   }
+  const sections = text(env, 'SECTIONS', '').split(',').map((s) => s.trim()).filter(Boolean);
+  const badSection = sections.find((s) => !SEGMENT_PATTERN.test(s));
+  if (badSection !== undefined) {
+    throw new ConfigError(`SECTIONS must list sections such as "world, arts-and-culture", got ${JSON.stringify(badSection)}`);
+  }
+  const imageResizing = text(env, 'IMAGE_RESIZING', 'none');
+  if (imageResizing !== 'none' && imageResizing !== 'cloudflare') {
+    throw new ConfigError(`IMAGE_RESIZING must be "none" or "cloudflare", got ${JSON.stringify(imageResizing)}`);
+  }
+  const siteName = text(env, 'SITE_NAME', 'Broadsheet');
   return {
-    siteName: text(env, 'SITE_NAME', 'Broadsheet'),
+    siteName,
     siteUrl: siteUrl || null,
     regionSources,
     regionVary: regionSources.flatMap((s) => (s.kind === 'header' ? [s.name] : [])).join(', '),
@@ -85,6 +103,9 @@ export function parseConfig(env: ConfigVars): Config {
     renderCacheBytes: integer(env, 'RENDER_CACHE_MB', 32, 1, 96) * 1024 * 1024,
     indexPageSize: integer(env, 'INDEX_PAGE_SIZE', 20, 1, 100),
     timeZone,
+    sections,
+    imageResizing,
+    pageSettings: JSON.stringify([siteName, siteUrl, timeZone, sections, imageResizing]),
   };
 }
 

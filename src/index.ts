@@ -4,7 +4,7 @@
  * purge tags), and only renders when the client has no current copy.
  */
 import { Hono, type Context } from 'hono';
-import { loadArticle, renderArticle, renderPreview } from './articles.ts';
+import { loadArticle, renderArticle, renderPreview, type RenderContext } from './articles.ts';
 import { bannerFor } from './banner.ts';
 import { loadBannerOverrides } from './banner-store.ts';
 import { getConfig, type Config } from './config.ts';
@@ -20,7 +20,7 @@ import { renderErrorPage, renderIndexPage, renderNotFoundPage, renderPreviewRefu
 import { verifyPreview } from './preview.ts';
 import { regionDetector, type RegionGroup } from './region.ts';
 import { securityHeaders } from './security-headers.ts';
-import { isValidSlug } from './slug.ts';
+import { SEGMENT_PATTERN, isValidSlug } from './slug.ts';
 import { StorageUnavailableError, StoredContentError, getMedia, type KvReadOptions } from './store.ts';
 import { FAVICON, STYLESHEET, STYLESHEET_PATH } from './styles.ts';
 import { pageVersion } from './versions.ts';
@@ -48,25 +48,42 @@ app.use('*', async (c, next) => {
   }
   const config = getConfig(c.env);
   c.set('config', config);
-  c.set('site', { name: config.siteName, origin: config.siteUrl ?? new URL(c.req.url).origin, timeZone: config.timeZone });
-  c.set('version', pageVersion(c.env.CF_VERSION_METADATA?.id));
+  c.set('site', siteFor(config, c.req.url));
+  c.set('version', pageVersion(c.env.CF_VERSION_METADATA?.id, config.pageSettings));
   c.set('kv', { cacheTtl: config.kvCacheTtl, timeoutMs: config.kvTimeoutMs });
   await next();
 });
 
-app.get('/', async (c) => {
+app.get('/', (c) => listPage(c));
+
+app.get('/sections/:section', (c) => {
+  const section = c.req.param('section');
+  return SEGMENT_PATTERN.test(section) ? listPage(c, section) : notFound(c);
+});
+
+/** The front page, or one section's page: newest first, paginated by `?page=`. */
+async function listPage(c: Context<AppEnv>, section?: string): Promise<Response> {
   const { config, site, version } = c.var;
   const page = parsePage(c.req.query('page'));
+  if (page === null) return notFound(c);
   const listing = await loadListing(c.env.ARTICLES, c.var.kv);
-  const pageCount = Math.max(1, Math.ceil(listing.entries.length / config.indexPageSize));
-  if (page === null || page > pageCount) return notFound(c);
-  const rep = { etag: entityTag(listing.version, `p${page}`, version), lastModified: listing.lastModified, tags: ['index'] };
+  const entries = section ? listing.entries.filter((e) => e.section === section) : listing.entries;
+  // An empty section is no page at all; an empty site still has a front page.
+  if (section && entries.length === 0) return notFound(c);
+  const pageCount = Math.max(1, Math.ceil(entries.length / config.indexPageSize));
+  if (page > pageCount) return notFound(c);
+  const name = section ? `section-${section}` : 'front';
+  const rep = {
+    etag: entityTag(listing.version, name, `p${page}`, version),
+    lastModified: listing.lastModified,
+    tags: section ? ['index', `section:${section}`] : ['index'],
+  };
   return respond(c, rep, HTML, listing.stale, () => {
     const start = (page - 1) * config.indexPageSize;
-    return memoText(`index|${site.origin}|${listing.version}|${version}|${page}`, () =>
-      renderIndexPage({ site, entries: listing.entries.slice(start, start + config.indexPageSize), page, pageCount }));
+    return memoText(`${name}|${site.origin}|${listing.version}|${version}|${page}`, () =>
+      renderIndexPage({ site, entries: entries.slice(start, start + config.indexPageSize), page, pageCount, ...(section && { section }) }));
   });
-});
+}
 
 app.get('/articles/*', regionDetector(regionSources), async (c) => {
   const { config, site, region, version } = c.var;
@@ -81,8 +98,8 @@ app.get('/articles/*', regionDetector(regionSources), async (c) => {
     lastModified: lastModifiedOf(article.meta.date, article.meta.updated),
     tags: [articleTag(slug), 'articles'],
   };
-  return respond(c, rep, HTML, stale, () => {
-    const render = renderArticle(article, site, config.renderCacheBytes);
+  return respond(c, rep, HTML, stale, async () => {
+    const render = await renderArticle(article, renderContext(c));
     return concat(render.before, banner.bytes, render.after);
   });
 });
@@ -100,7 +117,7 @@ app.get('/preview/*', regionDetector(regionSources), async (c) => {
   if (check !== 'valid') return c.html(renderPreviewRefusedPage(site, check), 403, privateHeaders);
   const loaded = await loadArticle(c.env.ARTICLES, slug!, { ...c.var.kv, cacheBytes: config.renderCacheBytes });
   if (!loaded) return c.html(renderNotFoundPage(site), 404, privateHeaders);
-  const render = renderPreview(loaded.version, site);
+  const render = await renderPreview(loaded.version, renderContext(c));
   const banner = await regionBanner(c);
   return c.body(concat(render.before, banner.bytes, render.after) as Uint8Array<ArrayBuffer>, 200, { ...privateHeaders, 'Content-Type': HTML });
 });
@@ -117,8 +134,9 @@ app.get('/api/articles/*', async (c) => {
     lastModified: lastModifiedOf(article.meta.date, article.meta.updated),
     tags: [articleTag(slug), 'api'],
   };
-  return respond(c, rep, 'application/json; charset=utf-8', stale, () => {
+  return respond(c, rep, 'application/json; charset=utf-8', stale, async () => {
     const { meta } = article;
+    const { bodyHtml } = await renderArticle(article, renderContext(c));
     return JSON.stringify({
       slug: meta.slug,
       url: `${site.origin}/articles/${meta.slug}`,
@@ -131,7 +149,7 @@ app.get('/api/articles/*', async (c) => {
       tags: meta.tags,
       image: meta.image ?? null,
       language: meta.language,
-      html: renderArticle(article, site, config.renderCacheBytes).bodyHtml,
+      html: bodyHtml,
     });
   });
 });
@@ -190,7 +208,7 @@ app.onError((error, c) => {
     ...(error instanceof StoredContentError && { slug: error.key }),
     error: `${error.name}: ${error.message}`,
   }));
-  const site = c.get('site') ?? { name: 'Broadsheet', origin: new URL(c.req.url).origin, timeZone: 'UTC' };
+  const site = c.get('site') ?? { name: 'Broadsheet', origin: new URL(c.req.url).origin, timeZone: 'UTC', sections: [] };
   return c.html(renderErrorPage(site, status), status, {
     'Cache-Control': NO_STORE,
     ...(status === 503 && { 'Retry-After': '30' }),
@@ -202,19 +220,28 @@ app.onError((error, c) => {
  * already holds this representation, else the body, rendered only now. A
  * stale fallback is sent whole and marked not to be stored.
  */
-function respond(
+async function respond(
   c: Context<AppEnv>,
   rep: Representation,
   contentType: string,
   stale: boolean,
-  body: () => Uint8Array | string,
-): Response {
+  body: () => Uint8Array | string | Promise<Uint8Array | string>,
+): Promise<Response> {
   const headers = cacheHeaders(c.var.config, rep, { stale });
   if (!stale && isNotModified(c.req.raw, rep)) return c.body(null, 304, headers);
-  const bytes = body();
+  const bytes = await body();
   const encoded = typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes;
   // An explicit length keeps HEAD's headers identical to GET's.
   return c.body(encoded as Uint8Array<ArrayBuffer>, 200, { ...headers, 'Content-Type': contentType, 'Content-Length': String(encoded.byteLength) });
+}
+
+function siteFor(config: Config, url: string): Site {
+  return { name: config.siteName, origin: config.siteUrl ?? new URL(url).origin, timeZone: config.timeZone, sections: config.sections };
+}
+
+function renderContext(c: Context<AppEnv>): RenderContext {
+  const { config, site, version, kv } = c.var;
+  return { site, version, kv: c.env.ARTICLES, kvOptions: kv, imageResizing: config.imageResizing, cacheBytes: config.renderCacheBytes };
 }
 
 /** The reader's banner: editors' copy from KV when they have published some, else the code default. */

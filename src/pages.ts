@@ -1,15 +1,16 @@
 /**
  * Pure page renderers: data in, HTML out, no I/O.
  *
- * Every interpolation goes through `hono/html`, which escapes it. The two
- * exceptions are marked: the article body, which `renderMarkdown` has already
- * made safe, and the JSON-LD block, which {@link jsonForScript} escapes for
- * its own context.
+ * Every interpolation goes through `hono/html`, which escapes it. The
+ * exceptions are marked: the article body and figures, which `markdown.ts` has
+ * already made safe, the JSON-LD block, which {@link jsonForScript} escapes
+ * for its own context, and the banner script, a constant allowed by its hash.
  */
 import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import type { ArticleMeta, Author } from './article.ts';
-import { renderFigure } from './markdown.ts';
+import { SUPPORT_SCRIPT } from './banner-script.ts';
+import { NO_IMAGE_INFO, renderFigure, type ImageInfo } from './markdown.ts';
 import type { IndexEntry } from './store.ts';
 import { STYLESHEET_PATH } from './styles.ts';
 import { safeUrl } from './url.ts';
@@ -20,6 +21,8 @@ export interface Site {
   /** Canonical origin, no trailing slash. */
   origin: string;
   timeZone: string;
+  /** Sections linked from the masthead, in order. */
+  sections: readonly string[];
 }
 
 /**
@@ -42,13 +45,19 @@ interface LayoutOptions {
   description?: string;
   canonicalPath?: string;
   language?: string;
-  head?: HtmlEscapedString | HtmlEscapedString[];
+  head?: (HtmlEscapedString | string)[];
   robots?: string;
+  /** Which masthead link is the current page: `/` or `/sections/<name>`. */
+  current?: string;
+  /** Pages with the support banner carry its small script. */
+  banner?: boolean;
   body: HtmlEscapedString | string;
 }
 
 function layout(o: LayoutOptions): string {
   const canonical = o.canonicalPath === undefined ? undefined : o.site.origin + o.canonicalPath;
+  const navLink = (href: string, label: string) =>
+    html`<li><a href="${href}"${o.current === href ? raw(' aria-current="page"') : ''}>${label}</a></li>`;
   return toString(html`<!doctype html>
 <html lang="${o.language ?? 'en'}">
 <head>
@@ -58,25 +67,32 @@ function layout(o: LayoutOptions): string {
 ${o.description ? html`<meta name="description" content="${o.description}">\n` : ''}${
     canonical ? html`<link rel="canonical" href="${canonical}">\n` : ''}${
     o.robots ? html`<meta name="robots" content="${o.robots}">\n` : ''}<meta name="color-scheme" content="light dark">
+<meta name="theme-color" content="#fbf9f4" media="(prefers-color-scheme: light)">
+<meta name="theme-color" content="#16140f" media="(prefers-color-scheme: dark)">
 <link rel="stylesheet" href="${STYLESHEET_PATH}">
 <link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <link rel="alternate" type="application/atom+xml" title="${o.site.name}" href="/feed.xml">
-${o.head ?? ''}</head>
+${o.banner ? raw(`<script>${SUPPORT_SCRIPT}</script>\n`) : ''}${o.head ?? ''}</head>
 <body>
 <a class="skip-link" href="#main">Skip to main content</a>
 <header class="masthead">
-<div class="wrap">
+<div class="wrap masthead-top">
 <a class="wordmark" href="/">${o.site.name}</a>
-<nav aria-label="Site"><ul><li><a href="/">Latest</a></li><li><a href="/feed.xml">Feed</a></li></ul></nav>
+<p class="tagline">Independent journalism, free to read</p>
 </div>
+<nav class="sections-nav" aria-label="Sections">
+<ul class="wrap">${navLink('/', 'Latest')}${o.site.sections.map((s) => navLink(`/sections/${s}`, sectionLabel(s)))}</ul>
+</nav>
 </header>
-<main id="main" tabindex="-1" class="wrap">
+<main id="main" tabindex="-1">
 ${o.body}
 </main>
 <footer class="site-footer">
 <div class="wrap">
-<ul><li><a href="/">Latest news</a></li><li><a href="/feed.xml">Atom feed</a></li><li><a href="/sitemap.xml">Sitemap</a></li></ul>
-<p>${o.site.name}: independent journalism, free to read.</p>
+<p class="footer-name">${o.site.name}</p>
+<nav aria-label="Footer"><ul>${navLink('/', 'Latest news')}${
+    o.site.sections.map((s) => navLink(`/sections/${s}`, sectionLabel(s)))}<li><a href="/feed.xml">Atom feed</a></li><li><a href="/sitemap.xml">Sitemap</a></li></ul></nav>
+<p>${o.site.name} is independent and free to read, paid for by readers who choose to support it.</p>
 </div>
 </footer>
 </body>
@@ -88,9 +104,11 @@ ${o.body}
 export interface ArticlePageData {
   site: Site;
   article: ArticleMeta;
-  /** The body as safe HTML, straight from `renderMarkdown`. */
+  /** The body as safe HTML, straight from `markdown.ts`. */
   bodyHtml: string;
   wordCount: number;
+  /** Sizes (and srcsets) for the main image. */
+  images?: ImageInfo;
   /** An editor's preview: marked as such, and kept out of search engines. */
   preview?: boolean;
 }
@@ -100,7 +118,7 @@ export interface ArticlePageData {
  * banner belongs. Depends on nothing region-specific, so it can be cached by
  * content hash and shared by every region.
  */
-export function renderArticlePage({ site, article, bodyHtml, wordCount, preview = false }: ArticlePageData): string {
+export function renderArticlePage({ site, article, bodyHtml, wordCount, images = NO_IMAGE_INFO, preview = false }: ArticlePageData): string {
   const path = `/articles/${article.slug}`;
   const url = site.origin + path;
   const image = article.image ? absoluteUrl(site, article.image.src) : undefined;
@@ -112,9 +130,10 @@ export function renderArticlePage({ site, article, bodyHtml, wordCount, preview 
 <meta property="og:title" content="${article.title}">
 <meta property="og:description" content="${description}">
 <meta property="og:url" content="${url}">
-${article.language.includes('-') ? html`<meta property="og:locale" content="${article.language.replace('-', '_')}">\n` : ''}${image ? html`<meta property="og:image" content="${image}">\n<meta property="og:image:alt" content="${article.image!.alt}">\n` : ''}<meta property="article:published_time" content="${article.date}">
+${article.language.includes('-') ? html`<meta property="og:locale" content="${article.language.replace('-', '_')}">\n` : ''}${
+      image ? html`<meta property="og:image" content="${image}">\n<meta property="og:image:alt" content="${article.image!.alt}">\n` : ''}<meta property="article:published_time" content="${article.date}">
 ${article.updated ? html`<meta property="article:modified_time" content="${article.updated}">\n` : ''}${
-      article.section ? html`<meta property="article:section" content="${article.section}">\n` : ''}${
+      article.section ? html`<meta property="article:section" content="${sectionLabel(article.section)}">\n` : ''}${
       article.tags.map((tag) => html`<meta property="article:tag" content="${tag}">\n`)}<meta name="twitter:card" content="${image ? 'summary_large_image' : 'summary'}">
 <meta name="twitter:title" content="${article.title}">
 <meta name="twitter:description" content="${description}">
@@ -123,18 +142,22 @@ ${image ? html`<meta name="twitter:image" content="${image}">\n<meta name="twitt
     html`<script type="application/ld+json">${raw(jsonForScript(newsArticleJsonLd(site, article, url, image)))}</script>\n` as HtmlEscapedString,
   ];
 
-  const body = html`${preview ? html`<p class="preview-notice" role="status"><strong>Preview.</strong> ${
-    article.draft ? 'This draft is not published: readers cannot see it.' : 'This is how the published article looks.'} Do not share this link.</p>
-` : ''}<article class="article"${article.language !== 'en' ? html` lang="${article.language}"` : ''} aria-labelledby="article-title">
+  const lead = article.image
+    ? raw(renderFigure(article.image.src, article.image.alt, article.image.caption, article.image.credit, { eager: true, info: images }))
+    : '';
+  const body = html`${preview ? html`<div class="wrap"><p class="preview-notice" role="status"><strong>Preview.</strong> ${
+    article.draft ? 'This draft is not published: readers cannot see it.' : 'This is how the published article looks.'} Do not share this link.</p></div>\n` : ''}<article class="article"${
+    article.language !== 'en' ? html` lang="${article.language}"` : ''} aria-labelledby="article-title">
 <header class="article-header">
-${article.section ? html`<p class="kicker">${sectionLabel(article.section)}</p>\n` : ''}<h1 id="article-title">${article.title}</h1>
-${article.standfirst ? html`<p class="standfirst">${article.standfirst}</p>\n` : ''}<div class="article-meta">
-${article.authors.length ? html`<p class="byline">By ${byline(article.authors)}</p>\n` : ''}<p class="dateline">${dateline(site, article)} · ${readingMinutes} min read</p>
+${article.section ? html`<p class="kicker"><a href="/sections/${article.section}">${sectionLabel(article.section)}</a></p>\n` : ''}<h1 id="article-title">${article.title}</h1>
+${article.standfirst ? html`<p class="standfirst">${article.standfirst}</p>\n` : ''}</header>
+${lead}<div class="article-meta">
+${article.authors.length ? html`<p class="byline">By ${byline(article.authors)}</p>\n` : ''}<p class="dateline">${dateline(site, article)}</p>
+<p class="reading-time">${readingMinutes} min read</p>
 </div>
-</header>
-${article.image ? raw(renderFigure(article.image.src, article.image.alt, article.image.caption, article.image.credit, true)) : ''}<div class="article-body">
+<div class="article-body">
 ${raw(bodyHtml)}</div>
-${article.tags.length ? html`<ul class="tags" aria-label="Tags">${article.tags.map((t) => html`<li>${t}</li>`)}</ul>\n` : ''}</article>
+${article.tags.length ? html`<footer class="article-footer"><h2 class="visually-hidden">Topics</h2><ul class="tags">${article.tags.map((t) => html`<li>${t}</li>`)}</ul></footer>\n` : ''}</article>
 ${raw(BANNER_SLOT)}` as HtmlEscapedString;
 
   return layout({
@@ -144,60 +167,80 @@ ${raw(BANNER_SLOT)}` as HtmlEscapedString;
     canonicalPath: path,
     language: article.language,
     head,
-    body,
+    banner: true,
+    ...(article.section && { current: `/sections/${article.section}` }),
     ...(preview && { robots: 'noindex, nofollow' }),
+    body,
   });
 }
 
-/** Data for one page of the index. */
+/** Data for one page of a list of articles: the front page or a section. */
 export interface IndexPageData {
   site: Site;
   entries: IndexEntry[];
   page: number;
   pageCount: number;
+  /** A section page; absent for the front page. */
+  section?: string;
 }
 
-/** One page of the index: cards, newest first, with pagination links. */
-export function renderIndexPage({ site, entries, page, pageCount }: IndexPageData): string {
-  const pagePath = (n: number) => (n === 1 ? '/' : `/?page=${n}`);
+/** One page of a list: cards, newest first (the first one larger on page 1), with pagination links. */
+export function renderIndexPage({ site, entries, page, pageCount, section }: IndexPageData): string {
+  const base = section ? `/sections/${section}` : '/';
+  const pagePath = (n: number) => (n === 1 ? base : `${base}?page=${n}`);
+  const heading = section ? sectionLabel(section) : 'Latest news';
   const head = [
     page > 1 ? html`<link rel="prev" href="${pagePath(page - 1)}">\n` : '',
     page < pageCount ? html`<link rel="next" href="${pagePath(page + 1)}">\n` : '',
-    html`<meta property="og:type" content="website">\n<meta property="og:title" content="${site.name}">\n<meta property="og:url" content="${site.origin}${pagePath(page)}">\n`,
+    html`<meta property="og:type" content="website">\n<meta property="og:title" content="${section ? `${heading} | ${site.name}` : site.name}">\n<meta property="og:url" content="${site.origin}${pagePath(page)}">\n`,
   ] as HtmlEscapedString[];
-  const body = html`<h1 class="page-title">Latest news${page > 1 ? html` <small>page ${page}</small>` : ''}</h1>
+  const body = html`<div class="wrap">
+<h1 class="page-title">${heading}${page > 1 ? html` <span class="page-number">page ${page}</span>` : ''}</h1>
 ${entries.length === 0 ? html`<p>Nothing has been published yet.</p>` : html`<ol class="cards">
-${entries.map((e) => html`<li class="card"><article aria-labelledby="card-${cardId(e.slug)}">
-${e.image && safeUrl(e.image.src, 'image') ? html`<img src="${safeUrl(e.image.src, 'image')}" alt="${e.image.alt}" loading="lazy" decoding="async">\n` : ''}${
-  e.section ? html`<p class="kicker">${sectionLabel(e.section)}</p>\n` : ''}<h2 id="card-${cardId(e.slug)}"><a href="/articles/${e.slug}">${e.title}</a></h2>
-${e.standfirst ? html`<p>${e.standfirst}</p>\n` : ''}<p class="meta"><time datetime="${e.date}">${formatDate(e.date, site.timeZone)}</time></p>
-</article></li>
-`)}</ol>`}
-${pageCount > 1 ? html`<nav class="pagination" aria-label="Pagination">
+${entries.map((e, i) => card(site, e, page === 1 && i === 0, !section))}</ol>`}
+${pageCount > 1 ? html`<nav class="pagination" aria-label="Pages">
 ${page > 1 ? html`<a rel="prev" href="${pagePath(page - 1)}">← Newer</a>` : html`<span></span>`}
 <span>Page ${page} of ${pageCount}</span>
 ${page < pageCount ? html`<a rel="next" href="${pagePath(page + 1)}">Older →</a>` : html`<span></span>`}
-</nav>` : ''}` as HtmlEscapedString;
+</nav>` : ''}
+</div>` as HtmlEscapedString;
   return layout({
     site,
-    title: page > 1 ? `Latest news, page ${page} | ${site.name}` : `${site.name}: latest news`,
-    description: `The latest reporting from ${site.name}.`,
+    title: section ? `${heading}${page > 1 ? `, page ${page}` : ''} | ${site.name}` : page > 1 ? `Latest news, page ${page} | ${site.name}` : `${site.name}: latest news`,
+    description: section ? `The latest ${heading.toLowerCase()} reporting from ${site.name}.` : `The latest reporting from ${site.name}.`,
     canonicalPath: pagePath(page),
+    current: base,
     head,
     body,
   });
 }
 
-/** The 404 page: says what happened and offers a way on. */
+function card(site: Site, e: IndexEntry, lead: boolean, showSection: boolean): HtmlEscapedString {
+  const id = `card-${e.slug.replace(/\//g, '--')}`;
+  const src = e.image ? safeUrl(e.image.src, 'image') : null;
+  return html`<li class="card${lead ? ' card-lead' : ''}"><article aria-labelledby="${id}">
+${src ? html`<img src="${src}" alt="${e.image!.alt}" width="1200" height="800"${lead ? raw(' fetchpriority="high"') : raw(' loading="lazy"')} decoding="async">\n` : ''}<div class="card-text">
+${showSection && e.section ? html`<p class="kicker">${sectionLabel(e.section)}</p>\n` : ''}<h2 id="${id}"><a href="/articles/${e.slug}">${e.title}</a></h2>
+${e.standfirst ? html`<p class="card-standfirst">${e.standfirst}</p>\n` : ''}<p class="card-date"><time datetime="${e.date}">${formatDate(e.date, site.timeZone)}</time></p>
+</div>
+</article></li>
+` as HtmlEscapedString;
+}
+
+/** The 404 page: says what happened and offers a way on, without reading KV. */
 export function renderNotFoundPage(site: Site): string {
   return layout({
     site,
     title: `Page not found | ${site.name}`,
     robots: 'noindex',
-    body: html`<div class="notice">
+    body: html`<div class="notice wrap">
+<p class="kicker">Error 404</p>
 <h1 class="page-title">We can’t find that page</h1>
-<p>The link may be mistyped, or the article may have moved or been withdrawn.</p>
-<ul><li><a href="/">See the latest news</a></li><li><a href="/sitemap.xml">Browse every article in the sitemap</a></li></ul>
+<p>The link may be mistyped, or the article may have moved or been withdrawn. These might help:</p>
+<ul class="notice-links">
+<li><a href="/">The latest news</a></li>
+${site.sections.map((s) => html`<li><a href="/sections/${s}">${sectionLabel(s)}</a></li>\n`)}<li><a href="/sitemap.xml">Every article, in the sitemap</a></li>
+</ul>
 </div>` as HtmlEscapedString,
   });
 }
@@ -208,7 +251,7 @@ export function renderPreviewRefusedPage(site: Site, reason: 'expired' | 'invali
     site,
     title: `Preview unavailable | ${site.name}`,
     robots: 'noindex, nofollow',
-    body: html`<div class="notice">
+    body: html`<div class="notice wrap">
 <h1 class="page-title">${reason === 'expired' ? 'This preview link has expired' : 'This preview link is not valid'}</h1>
 <p>Preview links work for a limited time and only exactly as they were sent. Ask the editor for a new one, or run <code>npm run publish</code> again to print fresh links.</p>
 <p><a href="/">Go to the latest news</a></p>
@@ -223,7 +266,7 @@ export function renderErrorPage(site: Site, status: number): string {
     site,
     title: `${unavailable ? 'Temporarily unavailable' : 'Something went wrong'} | ${site.name}`,
     robots: 'noindex',
-    body: html`<div class="notice">
+    body: html`<div class="notice wrap">
 <h1 class="page-title">${unavailable ? 'This page is temporarily unavailable' : 'Sorry, this page could not be shown'}</h1>
 <p>${unavailable ? 'We could not reach our article store. Please try again in a moment.' : 'Something went wrong on our side. The problem has been logged.'}</p>
 <p><a href="/">Go to the latest news</a></p>
@@ -248,13 +291,13 @@ function byline(authors: Author[]): HtmlEscapedString {
 
 function dateline(site: Site, article: ArticleMeta): HtmlEscapedString {
   return html`<time datetime="${article.date}">${formatDate(article.date, site.timeZone)}</time>${
-    article.updated ? html` · Updated <time datetime="${article.updated}">${formatDate(article.updated, site.timeZone)}</time>` : ''
+    article.updated ? html`<span class="updated">Updated <time datetime="${article.updated}">${formatDate(article.updated, site.timeZone)}</time></span>` : ''
   }` as HtmlEscapedString;
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-/** "20 November 2026", or "20 November 2026, 08:30 GMT" when the value has a time. */
+/** "20 November 2026", or "20 November 2026 at 08:30 GMT" when the value has a time. */
 export function formatDate(iso: string, timeZone: string): string {
   const dateOnly = iso.length === 10;
   const key = `${timeZone}|${dateOnly}`;
@@ -272,10 +315,6 @@ function absoluteUrl(site: Site, src: string): string | undefined {
   const safe = safeUrl(src, 'image');
   if (safe === null) return undefined;
   return new URL(safe, `${site.origin}/`).href;
-}
-
-function cardId(slug: string): string {
-  return slug.replace(/\//g, '--');
 }
 
 function newsArticleJsonLd(site: Site, article: ArticleMeta, url: string, image: string | undefined): object {

@@ -8,86 +8,124 @@ import { fingerprint } from './fingerprint.ts';
 export const STYLESHEET = `
 :root {
   color-scheme: light dark;
-  --ink: #1a1a1a; --muted: #545454; --paper: #fff; --rule: #d9d9d9; --accent: #a4161a;
-  --tint: #f4efe6; --tint-ink: #1a1a1a; --button: #a4161a; --button-ink: #fff; --focus: #1558d6;
+  --paper: #fbf9f4; --ink: #1b1a17; --muted: #57534a; --rule: #ddd8cc; --accent: #a4161a;
+  --tint: #f1ebdf; --tint-ink: #1b1a17; --button: #a4161a; --button-ink: #fff; --focus: #1558d6;
   --serif: Charter, "Bitstream Charter", "Sitka Text", Cambria, Georgia, serif;
   --sans: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
-  --measure: 40rem;
+  --column: 40rem;
 }
 @media (prefers-color-scheme: dark) {
   :root {
-    --ink: #ececec; --muted: #b3b3b3; --paper: #121212; --rule: #3a3a3a; --accent: #ff8a80;
-    --tint: #262019; --tint-ink: #f2ede4; --button: #ff8a80; --button-ink: #1a0000; --focus: #8ab4f8;
+    --paper: #16140f; --ink: #ede9e0; --muted: #b5ae9f; --rule: #3a362d; --accent: #ff8f85;
+    --tint: #25211a; --tint-ink: #f4efe6; --button: #ff8f85; --button-ink: #1b0a08; --focus: #8ab4f8;
   }
 }
 *, *::before, *::after { box-sizing: border-box; }
 html { -webkit-text-size-adjust: 100%; text-size-adjust: 100%; }
-body { margin: 0; background: var(--paper); color: var(--ink); font: 1.125rem/1.6 var(--serif); }
+body { margin: 0; background: var(--paper); color: var(--ink); font: 1.125rem/1.65 var(--serif); overflow-wrap: break-word; }
+@media (min-width: 64rem) { body { font-size: 1.1875rem; } }
 a { color: inherit; text-decoration-thickness: 1px; text-underline-offset: .18em; }
 a:hover { color: var(--accent); }
 :focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
 img { max-width: 100%; height: auto; }
-.skip-link { position: absolute; left: .5rem; top: -10rem; background: var(--paper); padding: .5rem 1rem; z-index: 10; font-family: var(--sans); }
+h1, h2, h3, h4 { line-height: 1.15; letter-spacing: -.01em; text-wrap: balance; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
+.skip-link { position: absolute; left: .5rem; top: -10rem; z-index: 10; padding: .6rem 1rem; background: var(--paper); font: 600 1rem var(--sans); }
 .skip-link:focus { top: .5rem; }
-.wrap { max-width: 72rem; margin: 0 auto; padding: 0 1rem; }
-.masthead { border-bottom: 1px solid var(--rule); }
-.masthead .wrap { display: flex; flex-wrap: wrap; align-items: baseline; justify-content: space-between; gap: .5rem 1.5rem; padding-block: .9rem; }
-.wordmark { font: 700 clamp(1.6rem, 5vw, 2.3rem)/1 var(--serif); letter-spacing: -.02em; text-decoration: none; }
-.masthead nav ul { display: flex; flex-wrap: wrap; gap: .25rem 1.25rem; list-style: none; margin: 0; padding: 0; font: 600 .9rem/1.4 var(--sans); }
-.masthead nav a { text-decoration: none; }
-main { display: block; padding-block: 1.5rem 3rem; }
+.wrap { max-width: 76rem; margin-inline: auto; padding-inline: 1rem; }
+.masthead { border-top: 4px solid var(--accent); }
+.masthead-top { display: flex; flex-direction: column; align-items: center; gap: .15rem; padding-block: 1rem .8rem; text-align: center; }
+.wordmark { font: 700 clamp(2rem, 7vw, 3.25rem)/1 var(--serif); letter-spacing: -.03em; text-decoration: none; }
+.tagline { margin: 0; font: .8rem/1.4 var(--sans); letter-spacing: .06em; text-transform: uppercase; color: var(--muted); }
+.sections-nav { border-block: 1px solid var(--rule); }
+.sections-nav ul { display: flex; gap: 1.4rem; margin: 0 auto; list-style: none; overflow-x: auto; white-space: nowrap; scrollbar-width: none; }
+@media (min-width: 48rem) { .sections-nav ul { justify-content: center; } }
+.sections-nav a { display: block; padding-block: .7rem; font: 600 .85rem/1.2 var(--sans); letter-spacing: .04em; text-transform: uppercase; text-decoration: none; }
+.sections-nav a[aria-current="page"] { box-shadow: inset 0 -3px var(--accent); }
+main { display: block; padding-block: 1.75rem 3.5rem; }
 main:focus { outline: none; }
-.article { max-width: var(--measure); margin: 0 auto; }
 .kicker { margin: 0 0 .5rem; font: 700 .8rem/1.3 var(--sans); letter-spacing: .08em; text-transform: uppercase; color: var(--accent); }
 .kicker a { text-decoration: none; }
-h1, h2, h3, h4 { line-height: 1.15; letter-spacing: -.01em; }
-.article h1 { font-size: clamp(2rem, 6vw, 3rem); margin: 0 0 .75rem; }
-.standfirst { font-size: 1.3rem; line-height: 1.45; color: var(--muted); margin: 0 0 1rem; }
-.byline, .dateline { font: .9rem/1.5 var(--sans); margin: 0; }
-.byline { font-weight: 600; }
-.dateline { color: var(--muted); }
-.article-meta { border-top: 1px solid var(--rule); border-bottom: 1px solid var(--rule); padding: .6rem 0; margin: 0 0 1.5rem; }
-figure { margin: 1.75rem 0; }
+.article { display: grid; grid-template-columns: minmax(1rem, 1fr) min(var(--column), 100% - 2rem) minmax(1rem, 1fr); }
+.article > * { grid-column: 2; }
+.article h1 { font-size: clamp(2rem, 6.5vw, 3.1rem); margin: 0 0 .8rem; }
+.standfirst { margin: 0 0 1.25rem; font-size: 1.3rem; line-height: 1.45; color: var(--muted); }
+.article > figure { grid-column: 1 / -1; justify-self: center; width: 100%; max-width: 60rem; margin: .5rem 0 1.5rem; }
+.article > figure figcaption { max-width: var(--column); margin-inline: auto; padding-inline: 1rem; }
+@media (min-width: 62rem) { .article > figure figcaption { padding-inline: 0; } }
+.article-meta { display: flex; flex-wrap: wrap; gap: .2rem 1.2rem; align-items: baseline; padding-block: .7rem; margin-bottom: 1.75rem; border-block: 1px solid var(--rule); font: .9rem/1.5 var(--sans); }
+.article-meta p { margin: 0; }
+.byline { flex-basis: 100%; font-weight: 600; }
+.dateline, .reading-time { color: var(--muted); }
+.dateline .updated::before { content: " · "; }
+figure { margin: 2rem 0; }
 figure img { display: block; width: 100%; background: var(--tint); }
-figcaption { font: .85rem/1.45 var(--sans); color: var(--muted); margin-top: .45rem; }
-.credit { white-space: nowrap; text-transform: uppercase; font-size: .75rem; letter-spacing: .04em; }
-.article-body h2 { font-size: 1.5rem; margin: 2rem 0 .5rem; }
-.article-body h3 { font-size: 1.25rem; margin: 1.5rem 0 .5rem; }
-.article-body blockquote { margin: 1.5rem 0; padding-left: 1rem; border-left: 3px solid var(--accent); font-style: italic; }
-.article-body pre { overflow-x: auto; background: var(--tint); padding: .75rem; font-size: .9rem; }
-.article-body code { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: .9em; }
-.article-body table { border-collapse: collapse; width: 100%; font: .95rem/1.4 var(--sans); display: block; overflow-x: auto; }
-.article-body th, .article-body td { border-bottom: 1px solid var(--rule); padding: .4rem .6rem; text-align: left; }
-.article-body hr { border: 0; border-top: 1px solid var(--rule); margin: 2rem 0; }
-.tags { list-style: none; padding: 0; margin: 2rem 0 0; display: flex; flex-wrap: wrap; gap: .5rem; font: .85rem/1.3 var(--sans); }
-.tags li { border: 1px solid var(--rule); border-radius: 2rem; padding: .2rem .7rem; }
-.support { max-width: var(--measure); margin: 2.5rem auto 0; padding: 1.25rem 1.25rem 1.5rem; background: var(--tint); color: var(--tint-ink); border-top: 4px solid var(--accent); }
-.support h2 { margin: 0 0 .75rem; font-size: 1.4rem; }
-.support p { margin: 0 0 .75rem; font-size: 1rem; }
-.support-highlight { font-weight: 700; }
-.support-actions { display: flex; flex-wrap: wrap; gap: .75rem; margin: 1rem 0 0; }
-.button { display: inline-block; padding: .6rem 1.1rem; border-radius: 2rem; background: var(--button); color: var(--button-ink); font: 700 .95rem/1.2 var(--sans); text-decoration: none; }
+figcaption { margin-top: .5rem; font: .85rem/1.45 var(--sans); color: var(--muted); }
+.credit { display: inline-block; font-size: .75rem; letter-spacing: .04em; text-transform: uppercase; }
+.article-body > :first-child { margin-top: 0; }
+.article-body p { margin: 0 0 1.15em; }
+.article-body h2 { margin: 2.2rem 0 .6rem; font-size: 1.55rem; }
+.article-body h3 { margin: 1.8rem 0 .5rem; font-size: 1.25rem; }
+.article-body a { text-decoration-color: var(--accent); }
+.article-body blockquote { margin: 1.75rem 0; padding-left: 1.1rem; border-left: 3px solid var(--accent); font-style: italic; }
+.article-body pre { overflow-x: auto; padding: .8rem; background: var(--tint); font-size: .9rem; }
+.article-body code { font: .88em ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; }
+.article-body table { display: block; width: 100%; overflow-x: auto; margin: 1.5rem 0; border-collapse: collapse; font: .95rem/1.4 var(--sans); }
+.article-body th, .article-body td { padding: .45rem .7rem; border-bottom: 1px solid var(--rule); text-align: left; }
+.article-body th { border-bottom-width: 2px; }
+.article-body hr { margin: 2.5rem 0; border: 0; border-top: 1px solid var(--rule); }
+.article-footer { margin-top: 2rem; }
+.tags { display: flex; flex-wrap: wrap; gap: .5rem; margin: 0; padding: 0; list-style: none; font: .85rem/1.3 var(--sans); }
+.tags li { padding: .25rem .75rem; border: 1px solid var(--rule); border-radius: 2rem; }
+.support { max-width: calc(var(--column) + 2rem); margin: 3rem auto 0; padding-inline: 1rem; }
+.support-inner { position: relative; padding: 1.4rem 1.25rem 1.5rem; background: var(--tint); color: var(--tint-ink); border-top: 4px solid var(--accent); }
+.support h2 { margin: 0 2.5rem .8rem 0; font-size: clamp(1.35rem, 4vw, 1.7rem); }
+.support p { margin: 0 0 .8rem; font-size: 1.05rem; line-height: 1.55; }
+.support-highlight { font-weight: 700; text-decoration: underline; text-decoration-color: var(--accent); text-decoration-thickness: 2px; text-underline-offset: .25em; }
+.support-actions { display: flex; flex-wrap: wrap; gap: .75rem; margin: 1.2rem 0 0 !important; }
+.button { display: inline-flex; align-items: center; min-height: 2.75rem; padding: .55rem 1.25rem; border-radius: 2rem; background: var(--button); color: var(--button-ink); font: 700 1rem/1.2 var(--sans); text-decoration: none; }
 .button:hover { color: var(--button-ink); filter: brightness(1.1); }
-.button-secondary { background: transparent; color: var(--tint-ink); border: 1px solid currentColor; }
+.button-secondary { background: transparent; color: var(--tint-ink); border: 2px solid currentColor; }
 .button-secondary:hover { color: var(--tint-ink); }
-.page-title { font-size: clamp(1.6rem, 4vw, 2.2rem); margin: 0 0 1.25rem; }
-.cards { list-style: none; margin: 0; padding: 0; display: grid; gap: 1.5rem; grid-template-columns: repeat(auto-fill, minmax(min(100%, 18rem), 1fr)); }
-.card { border-top: 1px solid var(--rule); padding-top: .75rem; }
-.card img { display: block; width: 100%; aspect-ratio: 3 / 2; object-fit: cover; margin-bottom: .6rem; background: var(--tint); }
-.card h2 { font-size: 1.3rem; margin: 0 0 .4rem; }
+.support-dismiss { display: none; position: absolute; top: .4rem; right: .4rem; width: 2.75rem; height: 2.75rem; align-items: center; justify-content: center; border: 0; border-radius: 50%; background: transparent; color: var(--tint-ink); font: 1.6rem/1 var(--sans); cursor: pointer; }
+.support-dismiss:hover { background: var(--paper); }
+.js .support-dismiss { display: inline-flex; }
+.support-hidden .support { display: none; }
+.page-title { margin: 0 0 1.5rem; font-size: clamp(1.8rem, 5vw, 2.6rem); }
+.page-number { font-size: .55em; color: var(--muted); font-weight: 400; }
+.cards { display: grid; gap: 2rem 1.75rem; margin: 0; padding: 0; list-style: none; }
+@media (min-width: 40rem) { .cards { grid-template-columns: repeat(2, 1fr); } .card-lead { grid-column: 1 / -1; } }
+@media (min-width: 64rem) { .cards { grid-template-columns: repeat(3, 1fr); } }
+.card article { height: 100%; padding-top: .9rem; border-top: 1px solid var(--rule); }
+.card img { display: block; width: 100%; aspect-ratio: 3 / 2; object-fit: cover; margin-bottom: .8rem; background: var(--tint); }
+.card h2 { margin: 0 0 .45rem; font-size: 1.3rem; }
 .card h2 a { text-decoration: none; }
-.card p { margin: 0 0 .4rem; font-size: 1rem; color: var(--muted); }
-.card .meta { font: .8rem/1.4 var(--sans); }
-.pagination { display: flex; justify-content: space-between; align-items: center; gap: 1rem; margin-top: 2rem; font: .95rem/1.4 var(--sans); }
-.preview-notice { max-width: var(--measure); margin: 0 auto 1.25rem; padding: .6rem .9rem; border: 2px dashed var(--accent); font: .95rem/1.4 var(--sans); }
-.notice { max-width: var(--measure); margin: 0 auto; }
-.site-footer { border-top: 1px solid var(--rule); font: .85rem/1.5 var(--sans); color: var(--muted); padding-block: 1.5rem; }
-.site-footer ul { list-style: none; display: flex; flex-wrap: wrap; gap: 1rem; padding: 0; margin: 0 0 .5rem; }
+.card h2 a:hover { text-decoration: underline; }
+.card-standfirst { margin: 0 0 .5rem; font-size: 1rem; line-height: 1.5; color: var(--muted); }
+.card-date { margin: 0; font: .8rem/1.4 var(--sans); color: var(--muted); }
+@media (min-width: 64rem) {
+  .card-lead article { display: grid; grid-template-columns: 3fr 2fr; gap: 1.75rem; align-items: start; }
+  .card-lead img { margin: 0; }
+  .card-lead h2 { font-size: 2.1rem; }
+  .card-lead .card-standfirst { font-size: 1.15rem; }
+}
+.pagination { display: flex; justify-content: space-between; align-items: center; gap: 1rem; margin-top: 2.5rem; padding-top: 1rem; border-top: 1px solid var(--rule); font: 1rem/1.4 var(--sans); }
+.pagination a { display: inline-block; padding: .5rem 0; }
+.notice { max-width: calc(var(--column) + 2rem); }
+.notice-links { padding-left: 1.2rem; }
+.notice-links li { margin-bottom: .35rem; }
+.preview-notice { max-width: var(--column); margin: 0 auto 1.5rem; padding: .7rem 1rem; border: 2px dashed var(--accent); font: .95rem/1.45 var(--sans); }
+.site-footer { padding-block: 2rem 2.5rem; border-top: 1px solid var(--rule); font: .9rem/1.5 var(--sans); color: var(--muted); }
+.footer-name { margin: 0 0 .6rem; font: 700 1.4rem var(--serif); color: var(--ink); }
+.site-footer ul { display: flex; flex-wrap: wrap; gap: .35rem 1.2rem; margin: 0 0 1rem; padding: 0; list-style: none; }
+.site-footer a { display: inline-block; padding-block: .2rem; }
 @media print {
-  .masthead nav, .support, .skip-link, .site-footer ul, .pagination { display: none !important; }
-  body { font-size: 11pt; color: #000; background: #fff; }
-  a { text-decoration: none; }
-  .article-body a[href^="http"]::after { content: " (" attr(href) ")"; font-size: .8em; }
+  .sections-nav, .support, .skip-link, .site-footer nav, .pagination, .tagline { display: none !important; }
+  body { background: #fff; color: #000; font-size: 11pt; }
+  .masthead { border-top: 0; }
+  .article-body a[href^="http"]::after { content: " (" attr(href) ")"; font-size: .85em; }
+  figure { break-inside: avoid; }
+  h1, h2, h3 { break-after: avoid; }
 }
 `.trim();
 

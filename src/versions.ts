@@ -12,11 +12,12 @@ export const TEMPLATE_VERSION = '1';
 const pageVersions = new Map<string, string>();
 
 /**
- * The version of everything that renders pages: templates, stylesheet and the
- * deployment (Cloudflare's version metadata id changes with every deploy).
+ * The version of everything that renders pages: templates, stylesheet, the
+ * deployment (Cloudflare's version metadata id changes with every deploy) and
+ * the configuration that shows in pages (`settings`, e.g. name and sections).
  */
-export function pageVersion(deployId: string | undefined): string {
-  const key = deployId ?? '';
+export function pageVersion(deployId: string | undefined, settings: string): string {
+  const key = `${deployId ?? ''}|${settings}`;
   let version = pageVersions.get(key);
   if (!version) {
     version = fingerprint(`${TEMPLATE_VERSION}|${STYLESHEET_VERSION}|${key}`);
