@@ -6,7 +6,7 @@ import { BANNER_SLOT, formatDate, jsonForScript, renderArticlePage, renderIndexP
 import { REGION_GROUPS } from '../../src/region.ts';
 import { toMetadata, type IndexEntry } from '../../src/store.ts';
 
-const site = { name: 'Broadsheet', origin: 'https://news.test', timeZone: 'Europe/London' };
+const site = { name: 'Broadsheet', origin: 'https://news.test', timeZone: 'Europe/London', sections: ['world', 'arts-and-culture'] };
 
 const meta: ArticleMeta = {
   slug: 'a/b',
@@ -27,7 +27,7 @@ describe('renderArticlePage', () => {
     expect(page).toContain('<title>Title &lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt; | Broadsheet</title>');
     expect(page).toContain('content="He said &quot;hi&quot; &amp; left"');
     const scripts = page.match(/<script\b/g) ?? [];
-    expect(scripts).toHaveLength(1); // only the JSON-LD block
+    expect(scripts).toHaveLength(2); // the JSON-LD block and the banner's script
     const json = /<script type="application\/ld\+json">(.*?)<\/script>/s.exec(page)![1]!;
     expect(JSON.parse(json).headline).toBe(meta.title);
   });

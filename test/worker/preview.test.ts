@@ -19,7 +19,7 @@ describe('draft preview links', () => {
     expect(res.headers.get('ETag')).toBeNull();
     const html = await res.text();
     expect(html).toContain('Draft story');
-    expect(html).toContain('class="preview-notice"');
+    expect(html).toContain('<p class="preview-notice" role="status">');
     expect(html).toContain('<meta name="robots" content="noindex, nofollow">');
     expect(bannerRegion(html)).toBe('UK');
   });

@@ -12,7 +12,7 @@ import { articleFile, get, seedArticle } from './helpers.ts';
 import { findUnsafe } from './safe-html.ts';
 import { FRONT_MATTER_XSS, MARKDOWN_XSS } from './xss-corpus.ts';
 
-const site = { name: 'Broadsheet', origin: 'https://news.test', timeZone: 'UTC' };
+const site = { name: 'Broadsheet', origin: 'https://news.test', timeZone: 'UTC', sections: ['world'] };
 
 describe(`the XSS corpus (${MARKDOWN_XSS.length} markdown payloads)`, () => {
   for (const payload of MARKDOWN_XSS) {
