@@ -1,0 +1,181 @@
+// What readers see, in a real browser: Debian's Chromium driven by
+// playwright-core against the bundled worker in workerd, with the sample
+// articles published into its KV.
+import { mkdir, readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { previewPath } from '../../src/preview.ts';
+import { launchChromium } from '../support/browser.ts';
+import { seedSamples } from '../support/seed.ts';
+import { ROOT, TEST_PREVIEW_SECRET, startWorker, type WorkerServer } from '../support/worker-server.ts';
+
+/** Where the screenshots go, for a person to look at (named in the README). */
+export const SCREENSHOTS = path.join(ROOT, 'screenshots');
+
+const ARTICLE = '/articles/local/harbour-ferry-returns';
+const FIGURES = '/articles/science/rock-pool-census';
+let worker: WorkerServer;
+let browser: Browser;
+let pages: Record<string, string>;
+const axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+beforeAll(async () => {
+  worker = await startWorker();
+  await seedSamples(worker);
+  browser = await launchChromium();
+  pages = {
+    index: '/',
+    'article (UK)': ARTICLE,
+    'article (US)': FIGURES,
+    section: '/sections/world',
+    'not found': '/articles/no-such-story',
+    'draft preview': await previewPath(TEST_PREVIEW_SECRET, 'business/bakery-cooperative', Date.now()),
+  };
+  await mkdir(SCREENSHOTS, { recursive: true });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await worker?.close();
+});
+
+/** Opens `path` and collects console errors, page errors (CSP violations land there) and failed requests. */
+async function open(path: string, options: BrowserContextOptions = {}, country = 'GB') {
+  const context = await browser.newContext({ extraHTTPHeaders: { 'CF-IPCountry': country }, ...options });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('requestfailed', (r) => problems.push(`failed: ${r.url()} ${r.failure()?.errorText}`));
+  const response = await page.goto(worker.url + path, { waitUntil: 'load' });
+  return { context, page, problems, status: response?.status() };
+}
+
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.evaluate(axeSource);
+  const results = await page.evaluate(() =>
+    (globalThis as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run());
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+describe('every kind of page', () => {
+  it('loads with no console errors, no CSP violations and no failed requests', async () => {
+    for (const [name, path] of Object.entries(pages)) {
+      const { context, problems, status } = await open(path, {}, name.includes('US') ? 'US' : 'GB');
+      expect(status, name).toBe(name === 'not found' ? 404 : 200);
+      // Chromium reports the 404 page's own status as a console error; that one is expected.
+      const unexpected = name === 'not found' ? problems.filter((p) => !p.includes('status of 404')) : problems;
+      expect(unexpected, name).toEqual([]);
+      await context.close();
+    }
+  });
+
+  it('has no serious or critical axe violations, in light and in dark mode', async () => {
+    for (const colorScheme of ['light', 'dark'] as const) {
+      for (const [name, path] of Object.entries(pages)) {
+        // axe is injected from outside the page, so this context alone bypasses the CSP.
+        const { context, page } = await open(path, { colorScheme, bypassCSP: true });
+        expect(await axeViolations(page), `${name}, ${colorScheme}`).toEqual([]);
+        await context.close();
+      }
+    }
+  });
+
+  it('fits every width from 320 px up without sideways scrolling', async () => {
+    for (const width of [320, 375, 768, 1280, 1920]) {
+      for (const path of [pages.index!, ARTICLE, FIGURES]) {
+        const { context, page } = await open(path, { viewport: { width, height: 800 } });
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        expect(overflow, `${path} at ${width}px`).toBeLessThanOrEqual(0);
+        await context.close();
+      }
+    }
+  });
+
+  it('writes screenshots at 375 px and 1280 px for people to look at', async () => {
+    for (const width of [375, 1280]) {
+      for (const [name, path] of Object.entries(pages)) {
+        const { context, page } = await open(path, { viewport: { width, height: 900 } });
+        const file = path.length ? `${name.replace(/[^a-z]+/gi, '-').replace(/-$/, '')}-${width}.png` : '';
+        await page.screenshot({ path: `${SCREENSHOTS}/${file}`, fullPage: true });
+        await context.close();
+      }
+    }
+    const dark = await open(ARTICLE, { viewport: { width: 375, height: 900 }, colorScheme: 'dark' });
+    await dark.page.screenshot({ path: `${SCREENSHOTS}/article-dark-375.png`, fullPage: true });
+    await dark.context.close();
+  });
+});
+
+describe('the article page', () => {
+  it('shows the reader\'s region banner, one h1, and images that do not shift the layout', async () => {
+    for (const [country, group] of [['GB', 'UK'], ['US', 'US']] as const) {
+      const { context, page } = await open(FIGURES, {}, country);
+      expect(await page.locator('aside.support').getAttribute('data-region')).toBe(group);
+      expect(await page.locator('h1').count()).toBe(1);
+      const shift = await page.evaluate(() => new Promise<number>((resolve) => {
+        let total = 0;
+        new PerformanceObserver((list) => {
+          for (const entry of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean })[]) {
+            if (!entry.hadRecentInput) total += entry.value;
+          }
+        }).observe({ type: 'layout-shift', buffered: true });
+        setTimeout(() => resolve(total), 300);
+      }));
+      expect(shift).toBeLessThan(0.05);
+      for (const img of await page.locator('.article img').all()) {
+        expect(await img.getAttribute('width')).toMatch(/^\d+$/);
+        expect(await img.getAttribute('height')).toMatch(/^\d+$/);
+      }
+      await context.close();
+    }
+  });
+
+  it('lets a reader dismiss the banner by keyboard, and remembers it across reloads', async () => {
+    const { context, page } = await open(ARTICLE);
+    const banner = page.locator('aside.support');
+    await expect.poll(() => banner.isVisible()).toBe(true);
+    // Reach the button with the Tab key, as a keyboard user would.
+    const dismiss = page.getByRole('button', { name: 'Hide this message for 30 days' });
+    let reached = false;
+    for (let i = 0; i < 80 && !reached; i++) {
+      await page.keyboard.press('Tab');
+      reached = await dismiss.evaluate((button) => document.activeElement === button);
+    }
+    expect(reached).toBe(true);
+    await page.keyboard.press('Enter');
+    expect(await banner.isVisible()).toBe(false);
+    expect(await page.evaluate(() => document.activeElement?.closest('.site-footer') !== null)).toBe(true);
+    await page.reload();
+    expect(await banner.isVisible()).toBe(false);
+    expect(await page.evaluate(() => document.cookie)).toBe('');
+    await context.close();
+
+    const fresh = await open(ARTICLE);
+    expect(await fresh.page.locator('aside.support').isVisible()).toBe(true);
+    await fresh.context.close();
+  });
+
+  it('works without JavaScript: the banner shows, with no dismiss button', async () => {
+    const { context, page, problems } = await open(ARTICLE, { javaScriptEnabled: false });
+    expect(await page.locator('h1').textContent()).toContain('harbour ferry');
+    expect(await page.locator('aside.support').isVisible()).toBe(true);
+    expect(await page.locator('.support-dismiss').isVisible()).toBe(false);
+    expect(await page.locator('.article-body p').count()).toBeGreaterThan(3);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('prints without the banner or the navigation', async () => {
+    const { context, page } = await open(ARTICLE);
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.locator('aside.support').isVisible()).toBe(false);
+    expect(await page.locator('.sections-nav').isVisible()).toBe(false);
+    expect(await page.locator('h1').isVisible()).toBe(true);
+    await context.close();
+  });
+});
