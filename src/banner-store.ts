@@ -1,9 +1,11 @@
 /**
  * Banner copy overrides from KV (`config/banners`), read at most once per
- * `KV_CACHE_TTL` per isolate. Copy that fails validation, or a KV failure,
+ * `ISOLATE_CACHE_TTL` per isolate. Copy that fails validation, or a KV failure,
  * never breaks a page: the last good overrides (or the code defaults) stay.
  */
+import type { KVNamespace } from '@cloudflare/workers-types';
 import { parseBannerFile, type BannerOverrides } from './banner.ts';
+import { singleFlight } from './single-flight.ts';
 import { StorageUnavailableError, getBannerFile, type KvReadOptions } from './store.ts';
 
 interface Memo {
@@ -16,12 +18,12 @@ const memos = new WeakMap<KVNamespace, Memo>();
 const NONE: BannerOverrides = Object.freeze({});
 
 /** The current overrides; `{}` when there are none. */
-export async function loadBannerOverrides(kv: KVNamespace, options: KvReadOptions): Promise<BannerOverrides> {
+export async function loadBannerOverrides(kv: KVNamespace, options: KvReadOptions & { isolateTtl: number }): Promise<BannerOverrides> {
   const memo = memos.get(kv);
-  if (memo && Date.now() - memo.readAt < options.cacheTtl * 1000) return memo.overrides;
+  if (memo && Date.now() - memo.readAt < options.isolateTtl * 1000) return memo.overrides;
   let source: string | null;
   try {
-    source = await getBannerFile(kv, options);
+    source = await singleFlight(kv, 'banners', () => getBannerFile(kv, options));
   } catch (error) {
     if (!(error instanceof StorageUnavailableError)) throw error;
     console.warn(JSON.stringify({ event: 'banners.stale', error: error.message }));

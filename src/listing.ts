@@ -1,8 +1,10 @@
 /**
  * The published list of articles, shared by the index, the feed and the
- * sitemap: read from KV at most once per `KV_CACHE_TTL` per isolate, and kept
+ * sitemap: read from KV at most once per `ISOLATE_CACHE_TTL` per isolate, and kept
  * as the last good copy for when KV fails.
  */
+import type { KVNamespace } from '@cloudflare/workers-types';
+import { singleFlight } from './single-flight.ts';
 import { StorageUnavailableError, byNewest, contentHash, listArticles, type IndexEntry, type KvReadOptions } from './store.ts';
 
 export interface Listing {
@@ -18,13 +20,13 @@ export interface Listing {
 
 const listings = new WeakMap<KVNamespace, { listing: Listing; readAt: number }>();
 
-/** The current listing, from memory when it is younger than `cacheTtl` seconds. */
-export async function loadListing(kv: KVNamespace, options: KvReadOptions): Promise<Listing> {
+/** The current listing, from memory when it is younger than `isolateTtl` seconds. */
+export async function loadListing(kv: KVNamespace, options: KvReadOptions & { isolateTtl: number }): Promise<Listing> {
   const memo = listings.get(kv);
-  if (memo && Date.now() - memo.readAt < options.cacheTtl * 1000) return memo.listing;
+  if (memo && Date.now() - memo.readAt < options.isolateTtl * 1000) return memo.listing;
   let all: IndexEntry[];
   try {
-    all = await listArticles(kv, options);
+    all = await singleFlight(kv, 'listing', () => listArticles(kv, options));
   } catch (error) {
     if (error instanceof StorageUnavailableError && memo) {
       console.warn(JSON.stringify({ event: 'storage.stale', what: 'listing', error: error.message }));
