@@ -13,8 +13,9 @@ export default defineConfig({
         plugins: [
           cloudflareTest({
             wrangler: { configPath: './wrangler.toml' },
-            // The one secret; in production it comes from `wrangler secret put`.
-            miniflare: { bindings: { PREVIEW_SECRET: 'test-preview-secret' } },
+            // The one secret (in production it comes from `wrangler secret put`), and
+            // no isolate memo, so a test sees its own writes at once; the memo has its own test.
+            miniflare: { bindings: { PREVIEW_SECRET: 'test-preview-secret', ISOLATE_CACHE_TTL: '0' } },
           }),
         ],
         test: { name: 'worker', include: ['test/worker/**/*.test.ts'] },

@@ -11,8 +11,10 @@
  * All three live in one byte-bounded LRU. A new version of an article has a
  * new hash, so it can never be answered from an old render.
  */
+import type { KVNamespace } from '@cloudflare/workers-types';
 import { parseArticle, type ArticleMeta } from './article.ts';
 import { ByteLimitedCache } from './lru.ts';
+import { singleFlight } from './single-flight.ts';
 import { imageInfo, loadImageSizes, type ImageResizing } from './images.ts';
 import { finishBody, prepareBody } from './markdown.ts';
 import { BANNER_SLOT, renderArticlePage, type Site } from './pages.ts';
@@ -44,16 +46,22 @@ export interface LoadedArticle {
 
 type Parsed = ArticleVersion | { error: string };
 
-let cache: ByteLimitedCache<Parsed | ArticleRender> | undefined;
-/** slug → hash of the last version read successfully. Bounded by count; entries are tiny. */
-const lastGood = new Map<string, string>();
-const LAST_GOOD_LIMIT = 50_000;
+let cache: ByteLimitedCache<Parsed | ArticleRender | Uint8Array> | undefined;
+
+/**
+ * What each slug last read as: its hash (null when there was no such key) and
+ * when. Within `ISOLATE_CACHE_TTL` this answers without a KV read; at any age
+ * it names the last good version to fall back on when KV fails. Bounded by
+ * count; entries are tiny, the articles themselves live in the byte-bounded cache.
+ */
+const seen = new Map<string, { hash: string | null; at: number }>();
+const SEEN_LIMIT = 50_000;
 
 /**
  * The shared cache, with the budget the current configuration asks for.
  * Without a budget (for inspection), the cache as it is.
  */
-export function articleCache(maxBytes?: number): ByteLimitedCache<Parsed | ArticleRender> {
+export function articleCache(maxBytes?: number): ByteLimitedCache<Parsed | ArticleRender | Uint8Array> {
   if (!cache) cache = new ByteLimitedCache(maxBytes ?? 32 * 1024 * 1024);
   else if (maxBytes !== undefined && cache.maxBytes !== maxBytes) cache.resize(maxBytes);
   return cache;
@@ -61,6 +69,8 @@ export function articleCache(maxBytes?: number): ByteLimitedCache<Parsed | Artic
 
 export interface LoadOptions extends KvReadOptions {
   cacheBytes: number;
+  /** Seconds a read is reused without asking KV again; 0 always asks. */
+  isolateTtl: number;
 }
 
 /**
@@ -72,23 +82,27 @@ export interface LoadOptions extends KvReadOptions {
  */
 export async function loadArticle(kv: KVNamespace, slug: string, options: LoadOptions): Promise<LoadedArticle | null> {
   const memory = articleCache(options.cacheBytes);
+  const recent = seen.get(slug);
+  if (recent && Date.now() - recent.at < options.isolateTtl * 1000) {
+    if (recent.hash === null) return null;
+    const parsed = memory.get(parsedKey(slug, recent.hash)) as Parsed | undefined;
+    if (parsed) return checked(slug, parsed, false);
+  }
+
   let stored;
   try {
-    stored = await getArticle(kv, slug, options);
+    stored = await singleFlight(kv, `article|${slug}`, () => getArticle(kv, slug, options));
   } catch (error) {
     if (!(error instanceof StorageUnavailableError)) throw error;
-    const hash = lastGood.get(slug);
-    const previous = hash ? memory.get(parsedKey(slug, hash)) : undefined;
-    if (previous && !('error' in previous) && 'meta' in previous) {
+    const previous = recent?.hash ? (memory.get(parsedKey(slug, recent.hash)) as Parsed | undefined) : undefined;
+    if (previous && !('error' in previous)) {
       console.warn(JSON.stringify({ event: 'storage.stale', slug, error: error.message }));
       return { version: previous, stale: true };
     }
     throw error;
   }
-  if (!stored) {
-    lastGood.delete(slug);
-    return null;
-  }
+  remember(slug, stored?.hash ?? null);
+  if (!stored) return null;
 
   const key = parsedKey(slug, stored.hash);
   let parsed = memory.get(key) as Parsed | undefined;
@@ -104,11 +118,18 @@ export async function loadArticle(kv: KVNamespace, slug: string, options: LoadOp
     }
     memory.set(key, parsed, stored.source.length * 2 + 512);
   }
-  if ('error' in parsed) throw new StoredContentError(slug, parsed.error);
+  return checked(slug, parsed, false);
+}
 
-  if (lastGood.size >= LAST_GOOD_LIMIT && !lastGood.has(slug)) lastGood.delete(lastGood.keys().next().value!);
-  lastGood.set(slug, stored.hash);
-  return { version: parsed, stale: false };
+function checked(slug: string, parsed: Parsed, stale: boolean): LoadedArticle {
+  if ('error' in parsed) throw new StoredContentError(slug, parsed.error);
+  return { version: parsed, stale };
+}
+
+function remember(slug: string, hash: string | null): void {
+  seen.delete(slug);
+  if (seen.size >= SEEN_LIMIT) seen.delete(seen.keys().next().value!);
+  seen.set(slug, { hash, at: Date.now() });
 }
 
 /** How to render: the site, the page version (part of the cache key), and what images need. */
@@ -128,12 +149,38 @@ export interface RenderContext {
  */
 export async function renderArticle(version: ArticleVersion, context: RenderContext): Promise<ArticleRender> {
   const memory = articleCache(context.cacheBytes);
-  const key = `render|${context.version}|${context.site.origin}|${version.slug}|${version.hash}`;
+  const key = renderKey(version, context);
   const cached = memory.get(key) as ArticleRender | undefined;
   if (cached) return cached;
   const render = await splitRender(version, context, false);
   memory.set(key, render, render.before.byteLength + render.after.byteLength + render.bodyHtml.length * 2);
   return render;
+}
+
+/**
+ * The whole page for one region: the region-neutral render with that region's
+ * banner stitched in. Kept too, so the warm path copies nothing.
+ */
+export async function renderArticleFor(
+  version: ArticleVersion,
+  context: RenderContext,
+  banner: { bytes: Uint8Array; version: string },
+): Promise<Uint8Array> {
+  const memory = articleCache(context.cacheBytes);
+  const key = `page|${banner.version}|${renderKey(version, context)}`;
+  const cached = memory.get(key) as Uint8Array | undefined;
+  if (cached) return cached;
+  const render = await renderArticle(version, context);
+  const page = new Uint8Array(render.before.byteLength + banner.bytes.byteLength + render.after.byteLength);
+  page.set(render.before, 0);
+  page.set(banner.bytes, render.before.byteLength);
+  page.set(render.after, render.before.byteLength + banner.bytes.byteLength);
+  memory.set(key, page, page.byteLength);
+  return page;
+}
+
+function renderKey(version: ArticleVersion, context: RenderContext): string {
+  return `render|${context.version}|${context.site.origin}|${version.slug}|${version.hash}`;
 }
 
 /** An editor's preview: always rendered fresh, never cached, marked as a preview. */
@@ -163,8 +210,15 @@ function parsedKey(slug: string, hash: string): string {
   return `parsed|${slug}|${hash}`;
 }
 
-function countWords(text: string): number {
+/** Words for the reading time: runs of non-space characters, counted in one cheap pass. */
+export function countWords(text: string): number {
   let count = 0;
-  for (const _ of text.matchAll(/[\p{L}\p{N}][\p{L}\p{N}'’-]*/gu)) count++;
+  let inWord = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const space = c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
+    if (!space && !inWord) count++;
+    inWord = !space;
+  }
   return count;
 }

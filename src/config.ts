@@ -17,12 +17,16 @@ export interface Config {
   regionSources: RegionSource[];
   /** The `Vary` value for region-dependent responses: every configured header, in order. */
   regionVary: string;
+  /** Both of the above, as the region middleware takes them. */
+  region: { sources: RegionSource[]; vary: string };
   browserMaxAge: number;
   cdnMaxAge: number;
   staleWhileRevalidate: number;
   staleIfError: number;
   notFoundMaxAge: number;
   kvCacheTtl: number;
+  /** Seconds an isolate reuses what it read from KV before asking again. */
+  isolateCacheTtl: number;
   /** A KV call that takes longer than this counts as failed. */
   kvTimeoutMs: number;
   /** Byte budget of the in-isolate article cache. */
@@ -41,7 +45,7 @@ export interface Config {
 export type ConfigVars = Partial<Record<
   | 'SITE_NAME' | 'SITE_URL' | 'REGION_HEADERS' | 'BROWSER_MAX_AGE' | 'CDN_MAX_AGE'
   | 'STALE_WHILE_REVALIDATE' | 'STALE_IF_ERROR' | 'NOT_FOUND_MAX_AGE' | 'KV_CACHE_TTL'
-  | 'KV_TIMEOUT_MS' | 'RENDER_CACHE_MB' | 'INDEX_PAGE_SIZE' | 'TIME_ZONE' | 'SECTIONS' | 'IMAGE_RESIZING',
+  | 'KV_TIMEOUT_MS' | 'ISOLATE_CACHE_TTL' | 'RENDER_CACHE_MB' | 'INDEX_PAGE_SIZE' | 'TIME_ZONE' | 'SECTIONS' | 'IMAGE_RESIZING',
   string | number | undefined
 >>;
 
@@ -93,12 +97,14 @@ export function parseConfig(env: ConfigVars): Config {
     siteUrl: siteUrl || null,
     regionSources,
     regionVary: regionSources.flatMap((s) => (s.kind === 'header' ? [s.name] : [])).join(', '),
+    region: { sources: regionSources, vary: regionSources.flatMap((s) => (s.kind === 'header' ? [s.name] : [])).join(', ') },
     browserMaxAge: seconds(env, 'BROWSER_MAX_AGE', 60),
     cdnMaxAge: seconds(env, 'CDN_MAX_AGE', 300),
     staleWhileRevalidate: seconds(env, 'STALE_WHILE_REVALIDATE', 60),
     staleIfError: seconds(env, 'STALE_IF_ERROR', 86_400),
     notFoundMaxAge: seconds(env, 'NOT_FOUND_MAX_AGE', 30),
     kvCacheTtl: Math.max(30, seconds(env, 'KV_CACHE_TTL', 60)),
+    isolateCacheTtl: integer(env, 'ISOLATE_CACHE_TTL', 5, 0, 3600),
     kvTimeoutMs: integer(env, 'KV_TIMEOUT_MS', 2000, 100, 30_000),
     renderCacheBytes: integer(env, 'RENDER_CACHE_MB', 32, 1, 96) * 1024 * 1024,
     indexPageSize: integer(env, 'INDEX_PAGE_SIZE', 20, 1, 100),

@@ -53,7 +53,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 beforeAll(async () => {
   worker = await startWorker({
     // Behind Varnish the geo header is the only source; request.cf belongs to Cloudflare.
-    vars: { REGION_HEADERS: 'CF-IPCountry', BROWSER_MAX_AGE: String(LIFETIME), STALE_WHILE_REVALIDATE: String(LIFETIME), CDN_MAX_AGE: String(LIFETIME) },
+    vars: { REGION_HEADERS: 'CF-IPCountry', ISOLATE_CACHE_TTL: '0', BROWSER_MAX_AGE: String(LIFETIME), STALE_WHILE_REVALIDATE: String(LIFETIME), CDN_MAX_AGE: String(LIFETIME) },
   });
   await publish('world/ferry', source('The first edition.'));
   varnish = await startVarnish(new URL(worker.url).host);
@@ -111,7 +111,7 @@ describe('through Varnish', () => {
     const head = await viaVarnish(PATH, 'DE', { method: 'HEAD' });
     expect(head.status).toBe(200);
     expect(await head.text()).toBe('');
-    for (const name of ['ETag', 'Vary', 'Cache-Control', 'Last-Modified', 'Content-Type', 'Cache-Tag']) {
+    for (const name of ['ETag', 'Vary', 'Cache-Control', 'Last-Modified', 'Content-Type', 'Cache-Tag', 'Content-Length']) {
       expect(head.headers.get(name), name).toBe(get.headers.get(name));
     }
   });
@@ -152,7 +152,7 @@ describe('through Varnish with the README\'s VCL', () => {
     // Browsers may keep a page 1 s, shared caches 60 s, and nothing is served stale:
     // stock Varnish would refetch after a second, the README's VCL must not.
     tunedWorker = await startWorker({
-      vars: { REGION_HEADERS: 'CF-IPCountry', BROWSER_MAX_AGE: '1', CDN_MAX_AGE: '60', STALE_WHILE_REVALIDATE: '0' },
+      vars: { REGION_HEADERS: 'CF-IPCountry', ISOLATE_CACHE_TTL: '0', BROWSER_MAX_AGE: '1', CDN_MAX_AGE: '60', STALE_WHILE_REVALIDATE: '0' },
     });
     await publish('world/tuned', source('Tuned, first.'), tunedWorker);
     // The README's recommended VCL, taken from the README itself so the two cannot drift.

@@ -106,7 +106,10 @@ describe('conditional requests', () => {
   it('answers HEAD with a 304 too, and HEAD without validators with GET\'s headers', async () => {
     const get = await fetchApp(PATH, { 'CF-IPCountry': 'NZ' });
     const head = await fetchApp(PATH, { 'CF-IPCountry': 'NZ' }, 'HEAD');
-    expect([...head.headers].sort()).toEqual([...get.headers].sort());
+    // Everything but the timings, whose values are this request's own.
+    const headers = (res: Response) => [...res.headers].filter(([name]) => name !== 'server-timing').sort();
+    expect(headers(head)).toEqual(headers(get));
+    expect(head.headers.get('Server-Timing')).toMatch(/^kv;dur=[\d.]+, render;dur=[\d.]+, total;dur=[\d.]+$/);
     const head304 = await fetchApp(PATH, { 'CF-IPCountry': 'NZ', 'If-None-Match': get.headers.get('ETag')! }, 'HEAD');
     expect(head304.status).toBe(304);
   });
@@ -126,6 +129,23 @@ describe('conditional requests', () => {
     // and the full GET that follows is what renders it
     await fetchApp('/articles/cache-me-2', { 'CF-IPCountry': 'AU' });
     expect([...cache.keys()].some((k) => k.startsWith('render|') && k.endsWith(`|cache-me-2|${newHash}`))).toBe(true);
+  });
+});
+
+describe('the isolate memo', () => {
+  it('reuses a read for ISOLATE_CACHE_TTL seconds, then sees the new version', async () => {
+    const bindings = { ...env, ISOLATE_CACHE_TTL: '5' };
+    await seedArticle('memo', articleFile('title: Memo one\ndate: 2026-01-01'));
+    expect(await (await fetchVia(bindings, '/articles/memo')).text()).toContain('Memo one');
+    await seedArticle('memo', articleFile('title: Memo two\ndate: 2026-01-01'));
+    expect(await (await fetchVia(bindings, '/articles/memo')).text()).toContain('Memo one');
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.now() + 6000);
+      expect(await (await fetchVia(bindings, '/articles/memo')).text()).toContain('Memo two');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 
@@ -192,7 +212,7 @@ describe('when KV fails', () => {
 
   it('serves the last listing, marked not to be stored, once its lifetime has passed', async () => {
     const { kv, set } = switchableKv(env.ARTICLES);
-    const bindings = { ...env, ARTICLES: kv, KV_CACHE_TTL: '30' };
+    const bindings = { ...env, ARTICLES: kv, ISOLATE_CACHE_TTL: '30' };
     const fresh = await fetchVia(bindings, '/');
     expect(fresh.status).toBe(200);
     expect(fresh.headers.get('Cache-Control')).toContain('public');
