@@ -37,14 +37,24 @@ export function cdnCacheControl(config: Config): string {
  * but no cache keeps it as if it were fresh.
  */
 export function cacheHeaders(config: Config, rep: Representation, { stale = false } = {}): Record<string, string> {
-  return {
-    'Cache-Control': stale ? NO_STORE : publicCacheControl(config),
-    'CDN-Cache-Control': stale ? NO_STORE : cdnCacheControl(config),
+  const lifetimes = lifetimesFor(config);
+  const headers: Record<string, string> = {
+    'Cache-Control': stale ? NO_STORE : lifetimes.browser,
+    'CDN-Cache-Control': stale ? NO_STORE : lifetimes.cdn,
     ETag: rep.etag,
-    ...(rep.lastModified !== undefined && { 'Last-Modified': httpDate(rep.lastModified) }),
     'Cache-Tag': rep.tags.join(','),
     'Surrogate-Key': rep.tags.join(' '),
   };
+  if (rep.lastModified !== undefined) headers['Last-Modified'] = httpDate(rep.lastModified);
+  return headers;
+}
+
+const lifetimes = new WeakMap<Config, { browser: string; cdn: string }>();
+
+function lifetimesFor(config: Config): { browser: string; cdn: string } {
+  let found = lifetimes.get(config);
+  if (!found) lifetimes.set(config, (found = { browser: publicCacheControl(config), cdn: cdnCacheControl(config) }));
+  return found;
 }
 
 /** A 404: cacheable, but only briefly, since the article may be published any moment. */
@@ -63,13 +73,26 @@ export const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 /** A strong entity tag from parts made of safe characters. */
 export function entityTag(...parts: string[]): string {
-  return `"${parts.join('.').replace(/[^A-Za-z0-9._-]/g, '_')}"`;
+  const tag = parts.join('.');
+  return `"${UNSAFE_TAG.test(tag) ? tag.replace(/[^A-Za-z0-9._-]/g, '_') : tag}"`;
 }
+
+const UNSAFE_TAG = /[^A-Za-z0-9._-]/;
 
 /** IMF-fixdate, as HTTP wants dates. */
 export function httpDate(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toUTCString();
+  const seconds = Math.floor(ms / 1000);
+  let text = httpDates.get(seconds);
+  if (text === undefined) {
+    text = new Date(seconds * 1000).toUTCString();
+    if (httpDates.size > 10_000) httpDates.clear();
+    httpDates.set(seconds, text);
+  }
+  return text;
 }
+
+// Articles' dates repeat on every request; format each once.
+const httpDates = new Map<number, string>();
 
 /**
  * Last-Modified for something first published at `date` and perhaps updated

@@ -3,6 +3,7 @@
  * once per isolate from the first bytes of each file (media never change under
  * a name), and `srcset` candidates when an image-resizing service is on.
  */
+import type { KVNamespace } from '@cloudflare/workers-types';
 import type { ImageInfo } from './markdown.ts';
 import { imageDimensions, type Dimensions } from './media-dimensions.ts';
 import { MEDIA_PREFIX, getMediaHead, mediaType, type KvReadOptions } from './store.ts';

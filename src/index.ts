@@ -4,7 +4,7 @@
  * purge tags), and only renders when the client has no current copy.
  */
 import { Hono, type Context } from 'hono';
-import { loadArticle, renderArticle, renderPreview, type RenderContext } from './articles.ts';
+import { loadArticle, renderArticle, renderArticleFor, renderPreview, type LoadOptions, type RenderContext } from './articles.ts';
 import { bannerFor } from './banner.ts';
 import { loadBannerOverrides } from './banner-store.ts';
 import { getConfig, type Config } from './config.ts';
@@ -19,15 +19,23 @@ import { ByteLimitedCache } from './lru.ts';
 import { renderErrorPage, renderIndexPage, renderNotFoundPage, renderPreviewRefusedPage, type Site } from './pages.ts';
 import { verifyPreview } from './preview.ts';
 import { regionDetector, type RegionGroup } from './region.ts';
-import { securityHeaders } from './security-headers.ts';
+import { mediaHeaders, securityHeaders } from './security-headers.ts';
 import { SEGMENT_PATTERN, isValidSlug } from './slug.ts';
-import { StorageUnavailableError, StoredContentError, getMedia, type KvReadOptions } from './store.ts';
+import { StorageUnavailableError, StoredContentError, getMedia } from './store.ts';
 import { FAVICON, STYLESHEET, STYLESHEET_PATH } from './styles.ts';
 import { pageVersion } from './versions.ts';
 
 export type AppEnv = {
   Bindings: Env;
-  Variables: { config: Config; site: Site; region: RegionGroup; version: string; kv: KvReadOptions };
+  Variables: {
+    config: Config;
+    site: Site;
+    region: RegionGroup;
+    version: string;
+    kv: LoadOptions;
+    /** The request path exactly as sent, not percent-decoded. */
+    path: string;
+  };
 };
 
 const ALLOWED_METHODS = 'GET, HEAD';
@@ -36,10 +44,10 @@ const HTML = 'text/html; charset=utf-8';
 const app = new Hono<AppEnv>();
 
 function regionSources(env: unknown) {
-  const config = getConfig(env as Env);
-  return { sources: config.regionSources, vary: config.regionVary };
+  return getConfig(env as Env).region;
 }
 
+app.use('/media/*', mediaHeaders);
 app.use('*', securityHeaders);
 
 app.use('*', async (c, next) => {
@@ -47,10 +55,12 @@ app.use('*', async (c, next) => {
     return c.text('Method Not Allowed\n', 405, { Allow: ALLOWED_METHODS, 'Cache-Control': NO_STORE });
   }
   const config = getConfig(c.env);
+  const url = c.req.url;
   c.set('config', config);
-  c.set('site', siteFor(config, c.req.url));
+  c.set('path', rawPath(url));
+  c.set('site', siteFor(config, url));
   c.set('version', pageVersion(c.env.CF_VERSION_METADATA?.id, config.pageSettings));
-  c.set('kv', { cacheTtl: config.kvCacheTtl, timeoutMs: config.kvTimeoutMs });
+  c.set('kv', loadOptionsFor(config));
   await next();
 });
 
@@ -63,10 +73,10 @@ app.get('/sections/:section', (c) => {
 
 /** The front page, or one section's page: newest first, paginated by `?page=`. */
 async function listPage(c: Context<AppEnv>, section?: string): Promise<Response> {
-  const { config, site, version } = c.var;
+  const config = c.get('config'), site = c.get('site'), version = c.get('version');
   const page = parsePage(c.req.query('page'));
   if (page === null) return notFound(c);
-  const listing = await loadListing(c.env.ARTICLES, c.var.kv);
+  const listing = await loadListing(c.env.ARTICLES, c.get('kv'));
   const entries = section ? listing.entries.filter((e) => e.section === section) : listing.entries;
   // An empty section is no page at all; an empty site still has a front page.
   if (section && entries.length === 0) return notFound(c);
@@ -86,10 +96,12 @@ async function listPage(c: Context<AppEnv>, section?: string): Promise<Response>
 }
 
 app.get('/articles/*', regionDetector(regionSources), async (c) => {
-  const { config, site, region, version } = c.var;
+  const config = c.get('config'), region = c.get('region'), version = c.get('version');
   const slug = slugFromPath(c, '/articles/');
   if (slug === null) return notFound(c);
-  const loaded = await loadArticle(c.env.ARTICLES, slug, { ...c.var.kv, cacheBytes: config.renderCacheBytes });
+  const timing = serverTiming();
+  const loaded = await loadArticle(c.env.ARTICLES, slug, c.get('kv'));
+  timing.mark('kv');
   if (!loaded || loaded.version.meta.draft) return notFound(c);
   const { version: article, stale } = loaded;
   const banner = await regionBanner(c);
@@ -98,14 +110,17 @@ app.get('/articles/*', regionDetector(regionSources), async (c) => {
     lastModified: lastModifiedOf(article.meta.date, article.meta.updated),
     tags: [articleTag(slug), 'articles'],
   };
-  return respond(c, rep, HTML, stale, async () => {
-    const render = await renderArticle(article, renderContext(c));
-    return concat(render.before, banner.bytes, render.after);
+  const res = await respond(c, rep, HTML, stale, async () => {
+    timing.mark();
+    const page = await renderArticleFor(article, renderContext(c), banner);
+    timing.mark('render');
+    return page;
   });
+  return timing.apply(res);
 });
 
 app.get('/preview/*', regionDetector(regionSources), async (c) => {
-  const { config, site } = c.var;
+  const config = c.get('config'), site = c.get('site');
   const slug = slugFromPath(c, '/preview/');
   const secret = c.env.PREVIEW_SECRET;
   const privateHeaders = { 'Cache-Control': PRIVATE, 'X-Robots-Tag': 'noindex' };
@@ -115,7 +130,7 @@ app.get('/preview/*', regionDetector(regionSources), async (c) => {
   }
   const check = slug === null ? 'invalid' : await verifyPreview(secret, slug, c.req.query('expires'), c.req.query('sig'), Date.now());
   if (check !== 'valid') return c.html(renderPreviewRefusedPage(site, check), 403, privateHeaders);
-  const loaded = await loadArticle(c.env.ARTICLES, slug!, { ...c.var.kv, cacheBytes: config.renderCacheBytes });
+  const loaded = await loadArticle(c.env.ARTICLES, slug!, c.get('kv'));
   if (!loaded) return c.html(renderNotFoundPage(site), 404, privateHeaders);
   const render = await renderPreview(loaded.version, renderContext(c));
   const banner = await regionBanner(c);
@@ -123,10 +138,12 @@ app.get('/preview/*', regionDetector(regionSources), async (c) => {
 });
 
 app.get('/api/articles/*', async (c) => {
-  const { config, site, version } = c.var;
+  const config = c.get('config'), site = c.get('site'), version = c.get('version');
   const slug = slugFromPath(c, '/api/articles/');
   if (slug === null) return notFound(c);
-  const loaded = await loadArticle(c.env.ARTICLES, slug, { ...c.var.kv, cacheBytes: config.renderCacheBytes });
+  const timing = serverTiming();
+  const loaded = await loadArticle(c.env.ARTICLES, slug, c.get('kv'));
+  timing.mark('kv');
   if (!loaded || loaded.version.meta.draft) return notFound(c);
   const { version: article, stale } = loaded;
   const rep = {
@@ -134,9 +151,11 @@ app.get('/api/articles/*', async (c) => {
     lastModified: lastModifiedOf(article.meta.date, article.meta.updated),
     tags: [articleTag(slug), 'api'],
   };
-  return respond(c, rep, 'application/json; charset=utf-8', stale, async () => {
+  const res = await respond(c, rep, 'application/json; charset=utf-8', stale, async () => {
     const { meta } = article;
+    timing.mark();
     const { bodyHtml } = await renderArticle(article, renderContext(c));
+    timing.mark('render');
     return JSON.stringify({
       slug: meta.slug,
       url: `${site.origin}/articles/${meta.slug}`,
@@ -152,42 +171,36 @@ app.get('/api/articles/*', async (c) => {
       html: bodyHtml,
     });
   });
+  return timing.apply(res);
 });
 
 app.get('/feed.xml', async (c) => {
-  const { site, version } = c.var;
-  const listing = await loadListing(c.env.ARTICLES, c.var.kv);
+  const site = c.get('site'), version = c.get('version');
+  const listing = await loadListing(c.env.ARTICLES, c.get('kv'));
   const rep = { etag: entityTag(listing.version, 'feed', version), lastModified: listing.lastModified, tags: ['index', 'feed'] };
   return respond(c, rep, 'application/atom+xml; charset=utf-8', listing.stale, () =>
     memoText(`feed|${site.origin}|${listing.version}|${version}`, () => renderFeed(site, listing.entries)));
 });
 
 app.get('/sitemap.xml', async (c) => {
-  const { site, version } = c.var;
-  const listing = await loadListing(c.env.ARTICLES, c.var.kv);
+  const site = c.get('site'), version = c.get('version');
+  const listing = await loadListing(c.env.ARTICLES, c.get('kv'));
   const rep = { etag: entityTag(listing.version, 'sitemap', version), lastModified: listing.lastModified, tags: ['index', 'sitemap'] };
   return respond(c, rep, 'application/xml; charset=utf-8', listing.stale, () =>
     memoText(`sitemap|${site.origin}|${listing.version}|${version}`, () => renderSitemap(site, listing.entries)));
 });
 
 app.get('/robots.txt', (c) => {
-  const { site, version } = c.var;
+  const site = c.get('site'), version = c.get('version');
   const rep = { etag: entityTag('robots', version, fingerprint(site.origin)), tags: ['robots'] };
   return respond(c, rep, 'text/plain; charset=utf-8', false, () => renderRobots(site));
 });
 
 app.get('/media/*', async (c) => {
-  const name = new URL(c.req.url).pathname.slice('/media/'.length);
-  const media = await getMedia(c.env.ARTICLES, name, c.var.kv);
+  const name = c.get('path').slice('/media/'.length);
+  const media = await getMedia(c.env.ARTICLES, name, c.get('kv'));
   if (!media) return notFound(c);
-  return c.body(media.body, 200, {
-    'Content-Type': media.contentType,
-    'Cache-Control': IMMUTABLE,
-    // An SVG opened on its own must not run script on our origin.
-    'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; sandbox",
-    // Images are public: social cards and feed readers may show them elsewhere.
-    'Cross-Origin-Resource-Policy': 'cross-origin',
-  });
+  return c.body(media.body, 200, { 'Content-Type': media.contentType, 'Cache-Control': IMMUTABLE });
 });
 
 app.get(STYLESHEET_PATH, (c) =>
@@ -204,11 +217,11 @@ app.onError((error, c) => {
   const status = error instanceof StorageUnavailableError ? 503 : 500;
   console.error(JSON.stringify({
     event: status === 503 ? 'storage.unavailable' : 'request.error',
-    path: new URL(c.req.url).pathname,
+    path: rawPath(c.req.url),
     ...(error instanceof StoredContentError && { slug: error.key }),
     error: `${error.name}: ${error.message}`,
   }));
-  const site = c.get('site') ?? { name: 'Broadsheet', origin: new URL(c.req.url).origin, timeZone: 'UTC', sections: [] };
+  const site = c.get('site') ?? { name: 'Broadsheet', origin: origin(c.req.url), timeZone: 'UTC', sections: [] };
   return c.html(renderErrorPage(site, status), status, {
     'Cache-Control': NO_STORE,
     ...(status === 503 && { 'Retry-After': '30' }),
@@ -227,7 +240,7 @@ async function respond(
   stale: boolean,
   body: () => Uint8Array | string | Promise<Uint8Array | string>,
 ): Promise<Response> {
-  const headers = cacheHeaders(c.var.config, rep, { stale });
+  const headers = cacheHeaders(c.get('config'), rep, { stale });
   if (!stale && isNotModified(c.req.raw, rep)) return c.body(null, 304, headers);
   const bytes = await body();
   const encoded = typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes;
@@ -235,28 +248,85 @@ async function respond(
   return c.body(encoded as Uint8Array<ArrayBuffer>, 200, { ...headers, 'Content-Type': contentType, 'Content-Length': String(encoded.byteLength) });
 }
 
+const sites = new WeakMap<Config, Site>();
+const loadOptions = new WeakMap<Config, LoadOptions>();
+
+/** How KV is read and cached, derived once per configuration. */
+function loadOptionsFor(config: Config): LoadOptions {
+  let options = loadOptions.get(config);
+  if (!options) {
+    options = { cacheTtl: config.kvCacheTtl, timeoutMs: config.kvTimeoutMs, isolateTtl: config.isolateCacheTtl, cacheBytes: config.renderCacheBytes };
+    loadOptions.set(config, options);
+  }
+  return options;
+}
+
+/**
+ * The path of a request URL exactly as sent (no percent-decoding), without
+ * parsing a URL object on every request. Request URLs are absolute and have
+ * no fragment.
+ */
+function rawPath(url: string): string {
+  const start = url.indexOf('/', url.indexOf('//') + 2);
+  const query = url.indexOf('?', start);
+  return query === -1 ? url.slice(start) : url.slice(start, query);
+}
+
+function origin(url: string): string {
+  return url.slice(0, url.indexOf('/', url.indexOf('//') + 2));
+}
+
 function siteFor(config: Config, url: string): Site {
-  return { name: config.siteName, origin: config.siteUrl ?? new URL(url).origin, timeZone: config.timeZone, sections: config.sections };
+  if (config.siteUrl) {
+    let site = sites.get(config);
+    if (!site) sites.set(config, (site = { name: config.siteName, origin: config.siteUrl, timeZone: config.timeZone, sections: config.sections }));
+    return site;
+  }
+  return { name: config.siteName, origin: origin(url), timeZone: config.timeZone, sections: config.sections };
 }
 
 function renderContext(c: Context<AppEnv>): RenderContext {
-  const { config, site, version, kv } = c.var;
+  const config = c.get('config'), site = c.get('site'), version = c.get('version'), kv = c.get('kv');
   return { site, version, kv: c.env.ARTICLES, kvOptions: kv, imageResizing: config.imageResizing, cacheBytes: config.renderCacheBytes };
+}
+
+/**
+ * `Server-Timing` for operators: how long the KV read and the render took in
+ * this request (render is 0 when it came from the cache). On Cloudflare,
+ * timers advance only across I/O, so CPU-only spans read as 0 there.
+ */
+function serverTiming() {
+  const start = performance.now();
+  let last = start;
+  const spans: string[] = [];
+  return {
+    /** Ends the span since the last mark under `name`; without a name, just restarts the clock. */
+    mark(name?: string) {
+      const now = performance.now();
+      if (name) spans.push(`${name};dur=${(now - last).toFixed(2)}`);
+      last = now;
+    },
+    apply(res: Response): Response {
+      if (!spans.some((s) => s.startsWith('render;'))) spans.push('render;dur=0');
+      res.headers.set('Server-Timing', [...spans, `total;dur=${(performance.now() - start).toFixed(2)}`].join(', '));
+      return res;
+    },
+  };
 }
 
 /** The reader's banner: editors' copy from KV when they have published some, else the code default. */
 async function regionBanner(c: Context<AppEnv>) {
-  const overrides = await loadBannerOverrides(c.env.ARTICLES, c.var.kv);
-  return bannerFor(c.var.region, overrides[c.var.region]);
+  const overrides = await loadBannerOverrides(c.env.ARTICLES, c.get('kv'));
+  return bannerFor(c.get('region'), overrides[c.get('region')]);
 }
 
 function notFound(c: Context<AppEnv>): Response {
-  return c.html(renderNotFoundPage(c.var.site), 404, { 'Cache-Control': notFoundCacheControl(c.var.config) });
+  return c.html(renderNotFoundPage(c.get('site')), 404, { 'Cache-Control': notFoundCacheControl(c.get('config')) });
 }
 
 /** The slug after `prefix` in the raw (undecoded) path, or null when it is not a valid slug. */
 function slugFromPath(c: Context<AppEnv>, prefix: string): string | null {
-  const slug = new URL(c.req.url).pathname.slice(prefix.length);
+  const slug = c.get('path').slice(prefix.length);
   return isValidSlug(slug) ? slug : null;
 }
 

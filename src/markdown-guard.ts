@@ -54,6 +54,15 @@ export function lineNestingDepth(line: string): number {
 
 const FENCE = /^ {0,3}(`{3,}|~{3,})/;
 
+/** The first character that is not a space or tab, or -1 for a blank line. */
+function firstNonSpace(line: string): number {
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x09 && c !== 0x0d) return c;
+  }
+  return -1;
+}
+
 function countDelimiters(line: string): number {
   let count = 0;
   for (let i = 0; i < line.length; i++) {
@@ -95,13 +104,15 @@ export function assessMarkdown(body: string): MarkdownRisk | null {
     const end = body.indexOf('\n', start);
     const line = body.slice(start, end === -1 ? body.length : end);
     lineNumber++;
-    const marker = FENCE.exec(line)?.[1];
+    const first = firstNonSpace(line);
+    // Only a line whose first visible character is a backtick or tilde can be a fence.
+    const marker = first === 0x60 || first === 0x7e ? FENCE.exec(line)?.[1] : undefined;
     if (fence) {
       if (marker && marker[0] === fence[0] && marker.length >= fence.length) fence = null;
     } else if (marker) {
       endBlock();
       fence = marker;
-    } else if (line.trim() === '') {
+    } else if (first === -1) {
       endBlock();
     } else {
       if (blockLines === 0) blockStart = lineNumber;

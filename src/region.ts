@@ -77,21 +77,27 @@ export function isRegionGroup(value: string | null | undefined): value is Region
  */
 export function countryFromRequest(
   headers: Headers,
-  cf: { country?: unknown } | undefined,
+  cf: CfSource,
   sources: readonly RegionSource[],
 ): string | null {
   for (const source of sources) {
-    const raw = source.kind === 'cf' ? cf?.country : headers.get(source.name);
+    const raw = source.kind === 'cf' ? (typeof cf === 'function' ? cf() : cf)?.country : headers.get(source.name);
     if (raw === null || raw === undefined) continue;
     return parseCountry(typeof raw === 'string' ? raw : null);
   }
   return null;
 }
 
+/**
+ * `request.cf`, or a function returning it: workerd builds the `cf` object on
+ * every access, so the middleware only touches it when no header decided.
+ */
+export type CfSource = { country?: unknown } | undefined | (() => { country?: unknown } | undefined);
+
 /** Headers plus `cf` to region group: the whole decision in one pure call. */
 export function regionFromRequest(
   headers: Headers,
-  cf: { country?: unknown } | undefined,
+  cf: CfSource,
   sources: readonly RegionSource[],
 ): RegionGroup {
   return groupForCountry(countryFromRequest(headers, cf, sources));
@@ -110,8 +116,8 @@ export function regionDetector(
   return async (c, next) => {
     const { sources, vary } = getSources(c.env);
     const preview = c.req.query('region');
-    const cf = (c.req.raw as { cf?: { country?: unknown } }).cf;
-    c.set('region', isRegionGroup(preview) ? preview : regionFromRequest(c.req.raw.headers, cf, sources));
+    const request = c.req.raw as Request & { cf?: { country?: unknown } };
+    c.set('region', isRegionGroup(preview) ? preview : regionFromRequest(request.headers, () => request.cf, sources));
     await next();
     if (vary) c.res.headers.append('Vary', vary);
   };

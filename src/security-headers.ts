@@ -4,6 +4,7 @@
  * Pages are cached and shared, so the policy holds nothing per request: no
  * nonce. The one script is allowed by its hash; styles come from the site.
  */
+import type { MiddlewareHandler } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import { SUPPORT_SCRIPT_HASH } from './banner-script.ts';
 
@@ -31,6 +32,24 @@ export const securityHeaders = secureHeaders({
   permissionsPolicy: {
     camera: [], microphone: [], geolocation: [], payment: [], usb: [], browsingTopics: [],
   },
-  // Routes that need their own policy (media) set it themselves.
-  overwrite: false,
+  // Headers for browsers long gone (IE's X-Download-Options and XSS filter, Flash's
+  // cross-domain policies) or of no use here (DNS prefetch control): not sent.
+  xDownloadOptions: false,
+  xPermittedCrossDomainPolicies: false,
+  xXssProtection: false,
+  xDnsPrefetchControl: false,
 });
+
+/**
+ * Media get their own policy: an SVG opened on its own must not run script on
+ * our origin, and images are public, so other sites (social cards, feed
+ * readers) may show them. Registered before {@link securityHeaders}, so it
+ * runs after it and has the last word.
+ */
+export const mediaHeaders: MiddlewareHandler = async (c, next) => {
+  await next();
+  c.res.headers.set('Content-Security-Policy', MEDIA_CONTENT_SECURITY_POLICY);
+  c.res.headers.set('Cross-Origin-Resource-Policy', 'cross-origin');
+};
+
+export const MEDIA_CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; sandbox";

@@ -10,6 +10,7 @@ import { STYLESHEET_VERSION } from './styles.ts';
 export const TEMPLATE_VERSION = '1';
 
 const pageVersions = new Map<string, string>();
+let last: { deployId: string | undefined; settings: string; version: string } | undefined;
 
 /**
  * The version of everything that renders pages: templates, stylesheet, the
@@ -17,11 +18,14 @@ const pageVersions = new Map<string, string>();
  * the configuration that shows in pages (`settings`, e.g. name and sections).
  */
 export function pageVersion(deployId: string | undefined, settings: string): string {
+  // Every request asks with the same two strings; answer without hashing them again.
+  if (last && last.deployId === deployId && last.settings === settings) return last.version;
   const key = `${deployId ?? ''}|${settings}`;
   let version = pageVersions.get(key);
   if (!version) {
     version = fingerprint(`${TEMPLATE_VERSION}|${STYLESHEET_VERSION}|${key}`);
     pageVersions.set(key, version);
   }
+  last = { deployId, settings, version };
   return version;
 }
