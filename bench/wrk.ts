@@ -77,20 +77,25 @@ end
 `;
 }
 
-/** Runs wrk against `baseUrl` with the requests cycled in order on every connection. */
+/**
+ * Runs wrk against `baseUrl` with the requests cycled in order on every
+ * connection. With `cpu`, wrk is pinned to that core (see {@link pinWorkerd}),
+ * so load generator and worker do not fight over the same one.
+ */
 export async function runWrk(
   baseUrl: string,
   requests: LoadRequest[],
-  { seconds = 10, connections = 64, threads = 2 } = {},
+  { seconds = 10, connections = 64, threads = 2, cpu }: { seconds?: number; connections?: number; threads?: number; cpu?: number } = {},
 ): Promise<WrkResult> {
   const wrk = ensureWrk();
   const dir = await mkdtemp(path.join(os.tmpdir(), 'broadsheet-wrk-'));
   try {
     const file = path.join(dir, 'load.lua');
     await writeFile(file, script(requests));
-    const { stdout } = await run(wrk, [
-      `-t${threads}`, `-c${connections}`, `-d${seconds}s`, '--timeout', '10s', '-s', file, baseUrl,
-    ], { maxBuffer: 16 * 1024 * 1024 });
+    const args = [`-t${threads}`, `-c${connections}`, `-d${seconds}s`, '--timeout', '10s', '-s', file, baseUrl];
+    const { stdout } = cpu === undefined
+      ? await run(wrk, args, { maxBuffer: 16 * 1024 * 1024 })
+      : await run('taskset', ['-c', String(cpu), wrk, ...args], { maxBuffer: 16 * 1024 * 1024 });
     const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
     if (!line) throw new Error(`wrk printed no result:\n${stdout}`);
     const r = JSON.parse(line.slice('RESULT '.length));
@@ -106,4 +111,19 @@ export async function runWrk(
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Pins this process's workerd children to one core and returns the core wrk
+ * should use, or undefined when the machine has one core or no `taskset`.
+ */
+export function pinWorkerd(): number | undefined {
+  const cores = os.cpus().length;
+  if (cores < 2 || !spawnSync('sh', ['-c', 'command -v taskset'], { encoding: 'utf8' }).stdout.trim()) return undefined;
+  const ps = spawnSync('ps', ['-eo', 'pid=,ppid=,comm='], { encoding: 'utf8' }).stdout;
+  for (const line of ps.split('\n')) {
+    const [pid, ppid, comm] = line.trim().split(/\s+/);
+    if (Number(ppid) === process.pid && comm === 'workerd') spawnSync('taskset', ['-a', '-p', '-c', '0', pid!]);
+  }
+  return cores - 1;
 }

@@ -39,12 +39,16 @@ export interface WorkerOptions {
   vars?: Record<string, string>;
   /** Extra workers in the same workerd, e.g. a baseline for the benchmark. */
   extraWorkers?: { name: string; script: string; routes?: string[] }[];
+  /** More copies of the bundled worker, with their own vars and routes, sharing its KV. */
+  variants?: { name: string; vars: Record<string, string>; routes: string[] }[];
   /**
    * Local state directory in wrangler's layout (what `--persist-to` takes), so
    * the worker reads what the real wrangler CLI wrote. A fresh one when absent.
    */
   persistTo?: string;
   port?: number;
+  /** Opens the V8 inspector on this port, for profiling. */
+  inspectorPort?: number;
 }
 
 /** Starts the bundled worker with the project's `[vars]` (plus overrides) and an ARTICLES namespace. */
@@ -68,10 +72,12 @@ export async function startWorker(options: WorkerOptions = {}): Promise<WorkerSe
   const mf = new Miniflare({
     host: '127.0.0.1',
     port: options.port ?? 0,
+    ...(options.inspectorPort && { inspectorPort: options.inspectorPort }),
     kvPersist: path.join(persist, 'v3', 'kv'),
     // The first worker takes every request no other worker's routes match.
     workers: [
       main,
+      ...(options.variants ?? []).map((v) => ({ ...main, name: v.name, bindings: { ...main.bindings, ...v.vars }, routes: v.routes })),
       ...(options.extraWorkers ?? []).map((w) => ({
         name: w.name,
         modules: true,

@@ -1,0 +1,263 @@
+/**
+ * `npm run bench -- [--rounds 5] [--seconds 5] [--connections 32] [--out FILE] [--quick]`
+ *
+ * Measures Broadsheet against the ceiling of its runtime, in one workerd:
+ *
+ * - the worker exactly as deployed (wrangler's dry-run bundle), run through
+ *   Miniflare's API, with KV seeded with the sample articles and over a
+ *   thousand generated ones;
+ * - beside it, a baseline worker that returns a constant page of the same
+ *   size, the most any worker could do here;
+ * - a second copy of the bundle with a 1 MB render cache and no isolate memo,
+ *   so every request to it is a cold render.
+ *
+ * Load comes from wrk, in interleaved rounds whose order reverses every
+ * round, after a warm-up; each scenario's ratio is taken against the baseline
+ * of its own round and the median across rounds is reported.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { parseArgs } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import { loadContent } from '../src/cli/content.ts';
+import { seedGenerated, seedSamples } from '../test/support/seed.ts';
+import { PATHOLOGICAL } from '../test/support/pathological.ts';
+import { ROOT, buildWorker, startWorker, type WorkerServer } from '../test/support/worker-server.ts';
+import { pinWorkerd, runWrk, type LoadRequest, type WrkResult } from './wrk.ts';
+
+const run = promisify(execFile);
+const COLD_HOST = 'cold.bench';
+
+interface ScenarioResult {
+  name: string;
+  /** Responses other than 200 and 304, and socket errors, over all rounds: must be 0. */
+  errors: number;
+  /** What the errors were, by status or socket error kind. */
+  error_kinds?: Record<string, number>;
+  rps: number;
+  p50_ms: number;
+  p99_ms: number;
+  ratio_to_baseline: number;
+}
+
+export interface BenchReport {
+  machine: { cpu: string; cores: number; memory_gb: number; os: string; node: string; date: string };
+  settings: { rounds: number; seconds: number; connections: number; pinned: boolean };
+  scenarios: ScenarioResult[];
+  render_ms: Record<string, number>;
+  pathological_ms: Record<string, number>;
+  bundle_gzip_bytes: number;
+  startup_ms: number | null;
+}
+
+const sizeSlug = (label: string) => label.replace(' ', '').toLowerCase();
+
+function errorKinds(results: WrkResult[]): Record<string, number> {
+  const kinds: Record<string, number> = {};
+  for (const r of results) {
+    for (const [kind, n] of Object.entries(r.socketErrors)) if (n) kinds[kind] = (kinds[kind] ?? 0) + n;
+    for (const [status, n] of Object.entries(r.statuses)) if (status !== '200' && status !== '304') kinds[status] = (kinds[status] ?? 0) + n;
+  }
+  return kinds;
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+/** `render;dur=…` from a response's Server-Timing, in ms. */
+function renderTiming(res: Response): number {
+  const match = /render;dur=([\d.]+)/.exec(res.headers.get('Server-Timing') ?? '');
+  if (!match) throw new Error(`no render timing on ${res.url}`);
+  return Number(match[1]);
+}
+
+/**
+ * An article of ordinary prose, `bytes` of markdown long, distinct for each `n`:
+ * the shipped sample articles' bodies, repeated, after a line that makes it unique.
+ */
+function sizedArticle(prose: string, n: number, bytes: number): string {
+  const body = `Edition ${n}.\n\n${prose.repeat(Math.ceil(bytes / prose.length))}`.slice(0, bytes);
+  return `---\ntitle: Sized article ${n}\ndate: 2026-01-01T00:00:00Z\nsection: bench\n---\n\n${body}\n`;
+}
+
+async function startupMs(): Promise<number | null> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'broadsheet-startup-'));
+  try {
+    const { stdout, stderr } = await run(process.execPath, [
+      path.join(ROOT, 'node_modules/wrangler/bin/wrangler.js'), 'check', 'startup', '--outfile', path.join(dir, 'startup.cpuprofile'),
+    ], { cwd: ROOT, env: { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' } });
+    const active = /Active:\s*([\d.]+)\s*ms/.exec(stdout + stderr);
+    return active ? Number(active[1]) : null;
+  } catch {
+    return null;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+export async function bench({ rounds = 5, seconds = 5, connections = 16, quick = false } = {}): Promise<BenchReport> {
+  const state = await mkdtemp(path.join(os.tmpdir(), 'broadsheet-bench-'));
+  // Distinct articles per size; workerd's clock ticks in whole milliseconds, so
+  // the render time is the mean over many cold renders.
+  const sizes = { '10 KB': { bytes: 10_000, count: quick ? 40 : 200 }, '100 KB': { bytes: 100_000, count: quick ? 10 : 40 }, '1 MB': { bytes: 1_000_000, count: 5 } };
+  let worker: WorkerServer | undefined;
+  try {
+    // 1. Seed KV once, in a state directory both workerd runs share.
+    const seeding = await startWorker({ persistTo: state });
+    const samples = await seedSamples(seeding);
+    await seedGenerated(seeding, quick ? 1050 : 1200);
+    const cold = await seedGenerated(seeding, quick ? 600 : 2000, 10_000, 'cold');
+    const shipped = await loadContent(path.join(ROOT, 'articles'), [path.join(ROOT, 'articles')]);
+    const prose = shipped.articles.map((a) => a.article.body).join('\n\n');
+    for (const [label, { bytes, count }] of Object.entries(sizes)) {
+      for (let i = 0; i < count; i++) await seeding.kv.put(`bench/${sizeSlug(label)}-${i}`, sizedArticle(prose, i, bytes));
+    }
+    for (const [i, markdown] of Object.values(PATHOLOGICAL).entries()) {
+      await seeding.kv.put(`bench/pathological-${i}`, `---\ntitle: Case ${i}\ndate: 2026-01-01\n---\n\n${markdown}\n`);
+    }
+    const article = `/articles/${samples[0]}`;
+    const page = await (await fetch(seeding.url + article, { headers: { 'CF-IPCountry': 'GB' } })).text();
+    await seeding.close();
+
+    // 2. The worker, its cold twin and the baseline in one workerd.
+    const baseline = `const body = ${JSON.stringify(page)};\n` +
+      `export default { fetch() { return new Response(body, { headers: { 'content-type': 'text/html; charset=utf-8' } }); } };`;
+    worker = await startWorker({
+      persistTo: state,
+      variants: [{ name: 'cold', vars: { RENDER_CACHE_MB: '1', ISOLATE_CACHE_TTL: '0' }, routes: [`${COLD_HOST}/*`] }],
+      extraWorkers: [{ name: 'baseline', script: baseline, routes: ['*/__baseline'] }],
+    });
+    // workerd on one core, wrk on another: neither steals the other's CPU.
+    const cpu = pinWorkerd();
+    const base = worker.url;
+    const etag = (await fetch(base + article, { headers: { 'CF-IPCountry': 'GB' } })).headers.get('ETag')!;
+
+    const scenarios: Record<string, LoadRequest[]> = {
+      baseline: [{ path: '/__baseline' }],
+      // A constant file through the whole app: what Hono, the middleware and
+      // ~20 headers cost before Broadsheet does any work of its own.
+      'static file through the app': [{ path: '/favicon.svg' }],
+      'warm article, one region': [{ path: article, headers: { 'CF-IPCountry': 'GB' } }],
+      'warm article, mixed regions': ['GB', 'US', 'DE', 'AU', 'CA', 'NZ', 'JP'].map((c) => ({ path: article, headers: { 'CF-IPCountry': c } })),
+      'cold render (10 KB, every request a new article)': cold.map((slug) => ({ path: `/articles/${slug}`, headers: { Host: COLD_HOST, 'CF-IPCountry': 'GB' } })),
+      '304 revalidation': [{ path: article, headers: { 'CF-IPCountry': 'GB', 'If-None-Match': etag } }],
+      [`index (${quick ? 1650 : 3200}+ articles)`]: [{ path: '/' }],
+      feed: [{ path: '/feed.xml' }],
+      'JSON API': [{ path: `/api/articles/${samples[0]}` }],
+    };
+    const names = Object.keys(scenarios);
+    const load = (name: string, secs: number) => runWrk(base, scenarios[name]!, { seconds: secs, connections, threads: 1, cpu });
+
+    // 3. Warm-up, then interleaved rounds, the order reversed every other round.
+    for (const name of names) await load(name, quick ? 1 : 2);
+    const results: Record<string, WrkResult[]> = Object.fromEntries(names.map((n) => [n, []]));
+    const ratios: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
+    for (let round = 0; round < rounds; round++) {
+      const order = round % 2 ? [...names].reverse() : names;
+      const thisRound: Record<string, WrkResult> = {};
+      for (const name of order) thisRound[name] = await load(name, seconds);
+      for (const name of names) {
+        results[name]!.push(thisRound[name]!);
+        ratios[name]!.push(thisRound[name]!.rps / thisRound.baseline!.rps);
+      }
+      console.error(`round ${round + 1}/${rounds} done`);
+    }
+
+    // 4. Cold renders by size, and pathological inputs, timed inside the worker.
+    const render_ms: Record<string, number> = {};
+    for (const [label, { count }] of Object.entries(sizes)) {
+      let total = 0;
+      for (let i = 0; i < count; i++) {
+        const res = await fetch(`${base}/articles/bench/${sizeSlug(label)}-${i}`, { headers: { Host: COLD_HOST } });
+        await res.arrayBuffer();
+        total += renderTiming(res);
+      }
+      render_ms[label] = Number((total / count).toFixed(2));
+    }
+    const pathological_ms: Record<string, number> = {};
+    for (const [i, name] of Object.keys(PATHOLOGICAL).entries()) {
+      const res = await fetch(`${base}/articles/bench/pathological-${i}`, { headers: { Host: COLD_HOST } });
+      await res.arrayBuffer();
+      pathological_ms[name] = renderTiming(res);
+    }
+
+    return {
+      machine: {
+        cpu: os.cpus()[0]?.model ?? 'unknown',
+        cores: os.cpus().length,
+        memory_gb: Math.round(os.totalmem() / 2 ** 30),
+        os: `${os.type()} ${os.release()}`,
+        node: process.version,
+        date: new Date().toISOString().slice(0, 10),
+      },
+      settings: { rounds, seconds, connections, pinned: cpu !== undefined },
+      scenarios: names.map((name) => ({
+        name,
+        error_kinds: errorKinds(results[name]!),
+        errors: results[name]!.reduce((sum, r) => sum + Object.values(r.socketErrors).reduce((a, b) => a + b, 0) +
+          Object.entries(r.statuses).filter(([status]) => status !== '200' && status !== '304').reduce((a, [, n]) => a + n, 0), 0),
+        rps: Math.round(median(results[name]!.map((r) => r.rps))),
+        p50_ms: median(results[name]!.map((r) => r.p50_ms)),
+        p99_ms: median(results[name]!.map((r) => r.p99_ms)),
+        ratio_to_baseline: Number(median(ratios[name]!).toFixed(3)),
+      })),
+      render_ms,
+      pathological_ms,
+      bundle_gzip_bytes: gzipSync(await readFile(await buildWorker())).byteLength,
+      startup_ms: await startupMs(),
+    };
+  } finally {
+    await worker?.close();
+    await rm(state, { recursive: true, force: true });
+  }
+}
+
+/** The report as the Markdown tables the README shows. */
+export function formatReport(r: BenchReport): string {
+  const lines = [
+    `Machine: ${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.memory_gb} GB; ${r.machine.os}; Node ${r.machine.node}; ${r.machine.date}.`,
+    `wrk: 1 thread, ${r.settings.connections} connections, ${r.settings.rounds} rounds of ${r.settings.seconds} s per scenario, order reversed every round; medians across rounds.` +
+      (r.settings.pinned ? ' workerd pinned to core 0, wrk to another.' : ''),
+    '',
+    '| scenario | req/s | p50 ms | p99 ms | × baseline | errors |',
+    '|---|---:|---:|---:|---:|---:|',
+    ...r.scenarios.map((s) => `| ${s.name} | ${s.rps} | ${s.p50_ms.toFixed(2)} | ${s.p99_ms.toFixed(2)} | ${s.ratio_to_baseline.toFixed(2)} | ${s.errors} |`),
+    '',
+    '| cold render of ordinary prose, in the worker (mean) | ms |',
+    '|---|---:|',
+    ...Object.entries(r.render_ms).map(([k, v]) => `| ${k} | ${v.toFixed(2)} |`),
+    '',
+    '| pathological input, in the worker | ms |',
+    '|---|---:|',
+    ...Object.entries(r.pathological_ms).map(([k, v]) => `| ${k} | ${v.toFixed(2)} |`),
+    '',
+    `Bundle: ${(r.bundle_gzip_bytes / 1024).toFixed(1)} KB gzipped. Startup (wrangler check startup, active CPU): ${r.startup_ms === null ? 'n/a' : `${r.startup_ms} ms`}.`,
+  ];
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      rounds: { type: 'string' }, seconds: { type: 'string' }, connections: { type: 'string', default: '16' },
+      out: { type: 'string' }, quick: { type: 'boolean' },
+    },
+  });
+  const quick = values.quick === true;
+  const report = await bench({
+    rounds: Number(values.rounds ?? (quick ? 1 : 5)),
+    seconds: Number(values.seconds ?? (quick ? 2 : 5)),
+    connections: Number(values.connections),
+    quick,
+  });
+  console.log(formatReport(report));
+  if (values.out) await writeFile(values.out, `${JSON.stringify(report, null, 2)}\n`);
+}
+
+if (import.meta.filename === process.argv[1]) await main();
