@@ -14,7 +14,7 @@
 import type { KVNamespace } from '@cloudflare/workers-types';
 import { parseArticle, type ArticleMeta } from './article.ts';
 import { ByteLimitedCache } from './lru.ts';
-import { singleFlight } from './single-flight.ts';
+import { usable, type Refreshable } from './refresh.ts';
 import { imageInfo, loadImageSizes, type ImageResizing } from './images.ts';
 import { finishBody, prepareBody } from './markdown.ts';
 import { BANNER_SLOT, renderArticlePage, type Site } from './pages.ts';
@@ -54,7 +54,7 @@ let cache: ByteLimitedCache<Parsed | ArticleRender | Uint8Array> | undefined;
  * it names the last good version to fall back on when KV fails. Bounded by
  * count; entries are tiny, the articles themselves live in the byte-bounded cache.
  */
-const seen = new Map<string, { hash: string | null; at: number }>();
+const seen = new Map<string, Refreshable & { hash: string | null }>();
 const SEEN_LIMIT = 50_000;
 
 /**
@@ -83,16 +83,18 @@ export interface LoadOptions extends KvReadOptions {
 export async function loadArticle(kv: KVNamespace, slug: string, options: LoadOptions): Promise<LoadedArticle | null> {
   const memory = articleCache(options.cacheBytes);
   const recent = seen.get(slug);
-  if (recent && Date.now() - recent.at < options.isolateTtl * 1000) {
+  if (recent && usable(recent, options.isolateTtl * 1000, options.timeoutMs)) {
     if (recent.hash === null) return null;
     const parsed = memory.get(parsedKey(slug, recent.hash)) as Parsed | undefined;
     if (parsed) return checked(slug, parsed, false);
   }
 
   let stored;
+  if (recent) recent.refreshingSince = Date.now();
   try {
-    stored = await singleFlight(kv, `article|${slug}`, () => getArticle(kv, slug, options));
+    stored = await getArticle(kv, slug, options);
   } catch (error) {
+    if (recent) recent.refreshingSince = undefined;
     if (!(error instanceof StorageUnavailableError)) throw error;
     const previous = recent?.hash ? (memory.get(parsedKey(slug, recent.hash)) as Parsed | undefined) : undefined;
     if (previous && !('error' in previous)) {
@@ -129,7 +131,7 @@ function checked(slug: string, parsed: Parsed, stale: boolean): LoadedArticle {
 function remember(slug: string, hash: string | null): void {
   seen.delete(slug);
   if (seen.size >= SEEN_LIMIT) seen.delete(seen.keys().next().value!);
-  seen.set(slug, { hash, at: Date.now() });
+  seen.set(slug, { hash, readAt: Date.now() });
 }
 
 /** How to render: the site, the page version (part of the cache key), and what images need. */

@@ -5,13 +5,12 @@
  */
 import type { KVNamespace } from '@cloudflare/workers-types';
 import { parseBannerFile, type BannerOverrides } from './banner.ts';
-import { singleFlight } from './single-flight.ts';
+import { usable, type Refreshable } from './refresh.ts';
 import { StorageUnavailableError, getBannerFile, type KvReadOptions } from './store.ts';
 
-interface Memo {
+interface Memo extends Refreshable {
   source: string | null;
   overrides: BannerOverrides;
-  readAt: number;
 }
 
 const memos = new WeakMap<KVNamespace, Memo>();
@@ -20,14 +19,17 @@ const NONE: BannerOverrides = Object.freeze({});
 /** The current overrides; `{}` when there are none. */
 export async function loadBannerOverrides(kv: KVNamespace, options: KvReadOptions & { isolateTtl: number }): Promise<BannerOverrides> {
   const memo = memos.get(kv);
-  if (memo && Date.now() - memo.readAt < options.isolateTtl * 1000) return memo.overrides;
+  if (memo && usable(memo, options.isolateTtl * 1000, options.timeoutMs)) return memo.overrides;
+  if (memo) memo.refreshingSince = Date.now();
   let source: string | null;
   try {
-    source = await singleFlight(kv, 'banners', () => getBannerFile(kv, options));
+    source = await getBannerFile(kv, options);
   } catch (error) {
     if (!(error instanceof StorageUnavailableError)) throw error;
     console.warn(JSON.stringify({ event: 'banners.stale', error: error.message }));
     return memo?.overrides ?? NONE;
+  } finally {
+    if (memo) memo.refreshingSince = undefined;
   }
   // Same file as last time: keep the same objects, so rendered banners stay cached.
   if (memo && memo.source === source) {

@@ -4,7 +4,7 @@
  * as the last good copy for when KV fails.
  */
 import type { KVNamespace } from '@cloudflare/workers-types';
-import { singleFlight } from './single-flight.ts';
+import { usable, type Refreshable } from './refresh.ts';
 import { StorageUnavailableError, byNewest, contentHash, listArticles, type IndexEntry, type KvReadOptions } from './store.ts';
 
 export interface Listing {
@@ -18,21 +18,27 @@ export interface Listing {
   stale: boolean;
 }
 
-const listings = new WeakMap<KVNamespace, { listing: Listing; readAt: number }>();
+const listings = new WeakMap<KVNamespace, Refreshable & { listing: Listing }>();
 
-/** The current listing, from memory when it is younger than `isolateTtl` seconds. */
+/**
+ * The current listing, from memory when it is younger than `isolateTtl`
+ * seconds, or while another request is refreshing it.
+ */
 export async function loadListing(kv: KVNamespace, options: KvReadOptions & { isolateTtl: number }): Promise<Listing> {
   const memo = listings.get(kv);
-  if (memo && Date.now() - memo.readAt < options.isolateTtl * 1000) return memo.listing;
+  if (memo && usable(memo, options.isolateTtl * 1000, options.timeoutMs)) return memo.listing;
+  if (memo) memo.refreshingSince = Date.now();
   let all: IndexEntry[];
   try {
-    all = await singleFlight(kv, 'listing', () => listArticles(kv, options));
+    all = await listArticles(kv, options);
   } catch (error) {
     if (error instanceof StorageUnavailableError && memo) {
       console.warn(JSON.stringify({ event: 'storage.stale', what: 'listing', error: error.message }));
       return { ...memo.listing, stale: true };
     }
     throw error;
+  } finally {
+    if (memo) memo.refreshingSince = undefined;
   }
   const entries = all.filter((e) => !e.draft).sort(byNewest);
   const newest = entries.reduce((max, e) => Math.max(max, Date.parse(e.updated ?? e.date)), 0);

@@ -6,7 +6,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Miniflare } from 'miniflare';
+import { Log, LogLevel, Miniflare } from 'miniflare';
 import { unstable_readConfig } from 'wrangler';
 import { projectWrangler, runOrThrow } from '../../src/cli/wrangler.ts';
 
@@ -72,6 +72,10 @@ export async function startWorker(options: WorkerOptions = {}): Promise<WorkerSe
   const mf = new Miniflare({
     host: '127.0.0.1',
     port: options.port ?? 0,
+    // Show what the runtime itself reports (an uncaught error, a limit hit), not just our logs.
+    log: new Log(LogLevel.WARN),
+    // No request.cf from the network (there is none here): the runtime's placeholder.
+    cf: false,
     ...(options.inspectorPort && { inspectorPort: options.inspectorPort }),
     kvPersist: path.join(persist, 'v3', 'kv'),
     // The first worker takes every request no other worker's routes match.

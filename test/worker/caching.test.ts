@@ -229,3 +229,4 @@ describe('when KV fails', () => {
     }
   });
 });
+
