@@ -21,7 +21,7 @@ import { verifyPreview } from './preview.ts';
 import { regionDetector, type RegionGroup } from './region.ts';
 import { mediaHeaders, securityHeaders } from './security-headers.ts';
 import { SEGMENT_PATTERN, isValidSlug } from './slug.ts';
-import { StorageUnavailableError, StoredContentError, getMedia } from './store.ts';
+import { StorageUnavailableError, StoredContentError, getMedia, type IndexEntry } from './store.ts';
 import { FAVICON, STYLESHEET, STYLESHEET_PATH } from './styles.ts';
 import { pageVersion } from './versions.ts';
 
@@ -96,17 +96,12 @@ async function listPage(c: Context<AppEnv>, section?: string): Promise<Response>
 }
 
 app.get('/articles/*', regionDetector(regionSources), async (c) => {
-  const config = c.get('config'), region = c.get('region'), version = c.get('version');
-  const slug = slugFromPath(c, '/articles/');
-  if (slug === null) return notFound(c);
-  const timing = serverTiming();
-  const loaded = await loadArticle(c.env.ARTICLES, slug, c.get('kv'));
-  timing.mark('kv');
-  if (!loaded || loaded.version.meta.draft) return notFound(c);
-  const { version: article, stale } = loaded;
+  const found = await publishedArticle(c, '/articles/');
+  if (found instanceof Response) return found;
+  const { slug, article, stale, timing } = found;
   const banner = await regionBanner(c);
   const rep = {
-    etag: entityTag(article.hash.slice(0, 16), region, version, banner.version),
+    etag: entityTag(article.hash.slice(0, 16), c.get('region'), c.get('version'), banner.version),
     lastModified: lastModifiedOf(article.meta.date, article.meta.updated),
     tags: [articleTag(slug), 'articles'],
   };
@@ -120,7 +115,7 @@ app.get('/articles/*', regionDetector(regionSources), async (c) => {
 });
 
 app.get('/preview/*', regionDetector(regionSources), async (c) => {
-  const config = c.get('config'), site = c.get('site');
+  const site = c.get('site');
   const slug = slugFromPath(c, '/preview/');
   const secret = c.env.PREVIEW_SECRET;
   const privateHeaders = { 'Cache-Control': PRIVATE, 'X-Robots-Tag': 'noindex' };
@@ -138,16 +133,12 @@ app.get('/preview/*', regionDetector(regionSources), async (c) => {
 });
 
 app.get('/api/articles/*', async (c) => {
-  const config = c.get('config'), site = c.get('site'), version = c.get('version');
-  const slug = slugFromPath(c, '/api/articles/');
-  if (slug === null) return notFound(c);
-  const timing = serverTiming();
-  const loaded = await loadArticle(c.env.ARTICLES, slug, c.get('kv'));
-  timing.mark('kv');
-  if (!loaded || loaded.version.meta.draft) return notFound(c);
-  const { version: article, stale } = loaded;
+  const found = await publishedArticle(c, '/api/articles/');
+  if (found instanceof Response) return found;
+  const { slug, article, stale, timing } = found;
+  const site = c.get('site');
   const rep = {
-    etag: entityTag(article.hash.slice(0, 16), 'json', version),
+    etag: entityTag(article.hash.slice(0, 16), 'json', c.get('version')),
     lastModified: lastModifiedOf(article.meta.date, article.meta.updated),
     tags: [articleTag(slug), 'api'],
   };
@@ -174,21 +165,23 @@ app.get('/api/articles/*', async (c) => {
   return timing.apply(res);
 });
 
-app.get('/feed.xml', async (c) => {
-  const site = c.get('site'), version = c.get('version');
-  const listing = await loadListing(c.env.ARTICLES, c.get('kv'));
-  const rep = { etag: entityTag(listing.version, 'feed', version), lastModified: listing.lastModified, tags: ['index', 'feed'] };
-  return respond(c, rep, 'application/atom+xml; charset=utf-8', listing.stale, () =>
-    memoText(`feed|${site.origin}|${listing.version}|${version}`, () => renderFeed(site, listing.entries)));
-});
+app.get('/feed.xml', (c) => listingDocument(c, 'feed', 'application/atom+xml; charset=utf-8', renderFeed));
 
-app.get('/sitemap.xml', async (c) => {
+app.get('/sitemap.xml', (c) => listingDocument(c, 'sitemap', 'application/xml; charset=utf-8', renderSitemap));
+
+/** A document made from the whole listing (feed, sitemap): versioned, tagged and rendered like the index. */
+async function listingDocument(
+  c: Context<AppEnv>,
+  name: string,
+  contentType: string,
+  render: (site: Site, entries: IndexEntry[]) => string,
+): Promise<Response> {
   const site = c.get('site'), version = c.get('version');
   const listing = await loadListing(c.env.ARTICLES, c.get('kv'));
-  const rep = { etag: entityTag(listing.version, 'sitemap', version), lastModified: listing.lastModified, tags: ['index', 'sitemap'] };
-  return respond(c, rep, 'application/xml; charset=utf-8', listing.stale, () =>
-    memoText(`sitemap|${site.origin}|${listing.version}|${version}`, () => renderSitemap(site, listing.entries)));
-});
+  const rep = { etag: entityTag(listing.version, name, version), lastModified: listing.lastModified, tags: ['index', name] };
+  return respond(c, rep, contentType, listing.stale, () =>
+    memoText(`${name}|${site.origin}|${listing.version}|${version}`, () => render(site, listing.entries)));
+}
 
 app.get('/robots.txt', (c) => {
   const site = c.get('site'), version = c.get('version');
@@ -288,6 +281,21 @@ function siteFor(config: Config, url: string): Site {
 function renderContext(c: Context<AppEnv>): RenderContext {
   const config = c.get('config'), site = c.get('site'), version = c.get('version'), kv = c.get('kv');
   return { site, version, kv: c.env.ARTICLES, kvOptions: kv, imageResizing: config.imageResizing, cacheBytes: config.renderCacheBytes };
+}
+
+/**
+ * The published (not draft) article whose slug follows `prefix` in the path,
+ * with the KV read timed; a 404 response when there is none, or the slug is
+ * malformed (answered without reading KV).
+ */
+async function publishedArticle(c: Context<AppEnv>, prefix: string) {
+  const slug = slugFromPath(c, prefix);
+  if (slug === null) return notFound(c);
+  const timing = serverTiming();
+  const loaded = await loadArticle(c.env.ARTICLES, slug, c.get('kv'));
+  timing.mark('kv');
+  if (!loaded || loaded.version.meta.draft) return notFound(c);
+  return { slug, article: loaded.version, stale: loaded.stale, timing };
 }
 
 /**

@@ -12,9 +12,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { previewPath } from '../preview.ts';
 import { BANNERS_KEY, toMetadata } from '../store.ts';
+import { runCommand } from './command.ts';
 import { formatProblem, loadContent, type FileProblem } from './content.ts';
 import { projectWrangler, runOrThrow, targetArgs, type Target, type WranglerRunner } from './wrangler.ts';
 
@@ -157,27 +157,6 @@ async function uploadInBatches(runner: WranglerRunner, target: Target, entries: 
   }
 }
 
-/** Parses the command line shared by publish and unpublish. */
-export function parseCommandLine(argv: string[]): { target: Target; positionals: string[]; dryRun: boolean } {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      local: { type: 'boolean' },
-      remote: { type: 'boolean' },
-      'dry-run': { type: 'boolean' },
-      'persist-to': { type: 'string' },
-    },
-  });
-  if (values.local && values.remote) throw new Error('choose one of --local and --remote');
-  if (values.remote && values['persist-to']) throw new Error('--persist-to is for local storage only');
-  return {
-    target: { remote: values.remote === true, ...(values['persist-to'] && { persistTo: path.resolve(values['persist-to']) }) },
-    positionals,
-    dryRun: values['dry-run'] === true,
-  };
-}
-
 /**
  * The preview secret: PREVIEW_SECRET from the environment, or for local
  * publishing the one `wrangler dev` reads from .dev.vars, created (with a
@@ -196,20 +175,10 @@ async function previewSecretFor(root: string, target: Target, log: (line: string
   return secret;
 }
 
-async function main(): Promise<void> {
-  const root = path.resolve(import.meta.dirname, '..', '..');
-  let parsed;
-  try {
-    parsed = parseCommandLine(process.argv.slice(2));
-  } catch (error) {
-    console.error(`publish: ${error instanceof Error ? error.message : error}\n` +
-      'usage: npm run publish -- [--local|--remote] [--dry-run] [files or folders…]');
-    process.exit(2);
-  }
-  const log = (line: string) => console.log(line);
-  try {
+if (import.meta.filename === process.argv[1]) {
+  await runCommand('publish', '[--local|--remote] [--dry-run] [files or folders…]', async (parsed, root, log) => {
     const origin = parsed.target.remote ? process.env.SITE_URL : 'http://127.0.0.1:8787';
-    process.exitCode = await publish({
+    return publish({
       root,
       paths: parsed.positionals,
       target: parsed.target,
@@ -219,10 +188,5 @@ async function main(): Promise<void> {
       previewSecret: parsed.dryRun ? process.env.PREVIEW_SECRET : await previewSecretFor(root, parsed.target, log),
       ...(origin && { previewOrigin: origin }),
     });
-  } catch (error) {
-    console.error(`publish failed: ${error instanceof Error ? error.message : error}`);
-    process.exitCode = 1;
-  }
+  });
 }
-
-if (import.meta.filename === process.argv[1]) await main();

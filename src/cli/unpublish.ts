@@ -9,7 +9,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { isValidSlug } from '../slug.ts';
-import { listExisting, parseCommandLine } from './publish.ts';
+import { runCommand } from './command.ts';
+import { listExisting } from './publish.ts';
 import { projectWrangler, runOrThrow, targetArgs, type Target, type WranglerRunner } from './wrangler.ts';
 
 export interface UnpublishOptions {
@@ -54,27 +55,7 @@ export async function unpublish({ slugs, target, dryRun = false, runner, log }: 
   return present.length === normalised.length ? 0 : 1;
 }
 
-async function main(): Promise<void> {
-  const root = path.resolve(import.meta.dirname, '..', '..');
-  let parsed;
-  try {
-    parsed = parseCommandLine(process.argv.slice(2));
-  } catch (error) {
-    console.error(`unpublish: ${error instanceof Error ? error.message : error}\nusage: npm run unpublish -- [--local|--remote] <slug>…`);
-    process.exit(2);
-  }
-  try {
-    process.exitCode = await unpublish({
-      slugs: parsed.positionals,
-      target: parsed.target,
-      dryRun: parsed.dryRun,
-      runner: projectWrangler(root),
-      log: (line) => console.log(line),
-    });
-  } catch (error) {
-    console.error(`unpublish failed: ${error instanceof Error ? error.message : error}`);
-    process.exitCode = 1;
-  }
+if (import.meta.filename === process.argv[1]) {
+  await runCommand('unpublish', '[--local|--remote] [--dry-run] <slug>…', (parsed, root, log) =>
+    unpublish({ slugs: parsed.positionals, target: parsed.target, dryRun: parsed.dryRun, runner: projectWrangler(root), log }));
 }
-
-if (import.meta.filename === process.argv[1]) await main();

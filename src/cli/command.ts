@@ -1,0 +1,56 @@
+/**
+ * What publish and unpublish share as command-line programs: the flags, the
+ * usage message, and the exit codes (0 done, 1 problems, 2 bad usage).
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Target } from './wrangler.ts';
+
+export interface CommandLine {
+  target: Target;
+  positionals: string[];
+  dryRun: boolean;
+}
+
+/** Parses the command line shared by publish and unpublish. */
+export function parseCommandLine(argv: string[]): CommandLine {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      local: { type: 'boolean' },
+      remote: { type: 'boolean' },
+      'dry-run': { type: 'boolean' },
+      'persist-to': { type: 'string' },
+    },
+  });
+  if (values.local && values.remote) throw new Error('choose one of --local and --remote');
+  if (values.remote && values['persist-to']) throw new Error('--persist-to is for local storage only');
+  return {
+    target: { remote: values.remote === true, ...(values['persist-to'] && { persistTo: path.resolve(values['persist-to']) }) },
+    positionals,
+    dryRun: values['dry-run'] === true,
+  };
+}
+
+/** Runs a command's main function with the parsed flags, turning failures into messages and exit codes. */
+export async function runCommand(
+  name: string,
+  usage: string,
+  run: (parsed: CommandLine, root: string, log: (line: string) => void) => Promise<number>,
+): Promise<void> {
+  const root = path.resolve(import.meta.dirname, '..', '..');
+  let parsed: CommandLine;
+  try {
+    parsed = parseCommandLine(process.argv.slice(2));
+  } catch (error) {
+    console.error(`${name}: ${error instanceof Error ? error.message : error}\nusage: npm run ${name} -- ${usage}`);
+    process.exit(2);
+  }
+  try {
+    process.exitCode = await run(parsed, root, (line) => console.log(line));
+  } catch (error) {
+    console.error(`${name} failed: ${error instanceof Error ? error.message : error}`);
+    process.exitCode = 1;
+  }
+}
