@@ -9,7 +9,7 @@
 import { html } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import { fingerprint } from './fingerprint.ts';
-import { CURRENCIES, REGION_GROUPS, type RegionGroup } from './region.ts';
+import { CURRENCIES, REGION_GROUPS, isRegionGroup, type RegionGroup } from './region.ts';
 import { safeUrl } from './url.ts';
 import { parseYamlMapping, type Problem } from './yaml-mapping.ts';
 
@@ -135,7 +135,7 @@ export function parseBannerFile(source: string): BannerFileResult {
   const problems: Problem[] = [];
   const overrides: BannerOverrides = {};
   for (const [group, copy] of Object.entries(data)) {
-    if (!isBannerGroup(group)) {
+    if (!isRegionGroup(group)) {
       problems.push({ line: lineOf(group), severity: 'error', message: `unknown region group "${group}" (known: ${REGION_GROUPS.join(', ')})` });
       continue;
     }
@@ -144,11 +144,6 @@ export function parseBannerFile(source: string): BannerFileResult {
     if (found.length === 0) overrides[group] = copy as BannerCopy;
   }
   return problems.length ? { ok: false, problems: problems.sort((a, b) => a.line - b.line) } : { ok: true, overrides };
-}
-
-/** True when `value` names a group banners can be set for. */
-export function isBannerGroup(value: string): value is RegionGroup {
-  return (REGION_GROUPS as readonly string[]).includes(value);
 }
 
 /**

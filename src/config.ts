@@ -14,10 +14,10 @@ export interface Config {
   siteName: string;
   /** Canonical origin without a trailing slash, or null to use the request's origin. */
   siteUrl: string | null;
-  regionSources: RegionSource[];
-  /** The `Vary` value for region-dependent responses: every configured header, in order. */
-  regionVary: string;
-  /** Both of the above, as the region middleware takes them. */
+  /**
+   * Where the region comes from, and the `Vary` value for region-dependent
+   * responses: every configured header, in order.
+   */
   region: { sources: RegionSource[]; vary: string };
   browserMaxAge: number;
   cdnMaxAge: number;
@@ -95,8 +95,6 @@ export function parseConfig(env: ConfigVars): Config {
   return {
     siteName,
     siteUrl: siteUrl || null,
-    regionSources,
-    regionVary: regionSources.flatMap((s) => (s.kind === 'header' ? [s.name] : [])).join(', '),
     region: { sources: regionSources, vary: regionSources.flatMap((s) => (s.kind === 'header' ? [s.name] : [])).join(', ') },
     browserMaxAge: seconds(env, 'BROWSER_MAX_AGE', 60),
     cdnMaxAge: seconds(env, 'CDN_MAX_AGE', 300),

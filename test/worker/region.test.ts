@@ -63,7 +63,7 @@ describe('countryFromRequest', () => {
 describe('configuration', () => {
   it('builds Vary from the header sources only', () => {
     const config = parseConfig({ REGION_HEADERS: 'CF-IPCountry, cf.country, X-Vercel-IP-Country' });
-    expect(config.regionVary).toBe('CF-IPCountry, X-Vercel-IP-Country');
+    expect(config.region.vary).toBe('CF-IPCountry, X-Vercel-IP-Country');
   });
 
   it('refuses values that are not what they claim to be', () => {
