@@ -91,12 +91,13 @@ export interface LexedBody {
   images: string[];
 }
 
-/** Tokenises a body (once) and lists its images. */
-export function lexBody(body: string): LexedBody {
+/** Tokenises a body (once) and lists its images; `visit`, when given, sees every token too. */
+export function lexBody(body: string, visit?: (token: Token) => void): LexedBody {
   const tokens = marked.lexer(body);
   const found: string[] = [];
   marked.walkTokens(tokens, (token) => {
     if (token.type === 'image') found.push((token as Tokens.Image).href);
+    visit?.(token);
   });
   return { tokens, images: found };
 }

@@ -5,11 +5,11 @@
  */
 import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { Lexer, type Token, type Tokens } from 'marked';
+import type { Tokens } from 'marked';
 import { parseArticle, type Article, type Problem } from '../article.ts';
 import { parseBannerFile } from '../banner.ts';
 import { assessMarkdown } from '../markdown-guard.ts';
-import { renderMarkdown } from '../markdown.ts';
+import { lexBody, renderMarkdown } from '../markdown.ts';
 import { MEDIA_PREFIX, contentHash, mediaType } from '../store.ts';
 import { safeUrl } from '../url.ts';
 
@@ -105,10 +105,9 @@ export async function loadContent(contentRoot: string, paths: string[]): Promise
       continue;
     }
     bySlug.set(article.slug, file);
-    const media = mediaReferences(article, source, file, problems);
-    if (lintBody(article, source, file, problems)) {
-      articles.push({ file, source, article, hash: await contentHash(source), media });
-    }
+    const body = lintBody(article, source, file, problems);
+    const media = mediaReferences(article, body.images, source, file, problems);
+    if (body.ok) articles.push({ file, source, article, hash: await contentHash(source), media });
   }
 
   let banners: BannersFile | undefined;
@@ -143,18 +142,18 @@ export async function loadContent(contentRoot: string, paths: string[]): Promise
 
 /**
  * Checks a body the way only a publisher can: nesting, link and image URLs,
- * alt text, and how long it takes to render. Returns false when it must not
- * be published.
+ * alt text, and how long it takes to render. Returns the images the body
+ * shows (so their media can be checked too), and whether it may be published.
  */
-function lintBody(article: Article, source: string, file: string, problems: FileProblem[]): boolean {
+function lintBody(article: Article, source: string, file: string, problems: FileProblem[]): { images: string[]; ok: boolean } {
   const before = problems.length;
   const at = (bodyLine: number) => article.bodyLine + bodyLine - 1;
   const risk = assessMarkdown(article.body);
   if (risk) {
     problems.push({ file, line: at(risk.line), severity: 'error', message: risk.message });
-    return false;
+    return { images: [], ok: false };
   }
-  walkTokens(article.body, (token) => {
+  const { images } = lexBody(article.body, (token) => {
     if (token.type === 'link') {
       const link = token as Tokens.Link;
       if (safeUrl(link.href, 'link') === null) {
@@ -179,20 +178,7 @@ function lintBody(article: Article, source: string, file: string, problems: File
   if (ms > RENDER_BUDGET_MS) {
     problems.push({ file, line: article.bodyLine, severity: 'error', message: `the body takes ${Math.round(ms)} ms to render; the limit is ${RENDER_BUDGET_MS} ms (simplify long runs of emphasis, brackets or nesting)` });
   }
-  return !problems.slice(before).some((p) => p.severity === 'error');
-}
-
-/** Calls `visit` on every token of a body, depth first. */
-function walkTokens(body: string, visit: (token: Token) => void): void {
-  Lexer.lex(body, { gfm: true }).forEach(function walk(token: Token) {
-    visit(token);
-    const children = (token as { tokens?: Token[] }).tokens ?? [];
-    const items = (token as { items?: Token[] }).items ?? [];
-    const cells = token.type === 'table'
-      ? [...(token as Tokens.Table).header, ...(token as Tokens.Table).rows.flat()].flatMap((cell) => cell.tokens)
-      : [];
-    [...children, ...items, ...cells].forEach(walk);
-  });
+  return { images, ok: !problems.slice(before).some((p) => p.severity === 'error') };
 }
 
 /** The slug a file's path implies: its path under the content root, without `.md`. */
@@ -223,13 +209,8 @@ async function readText(file: string, problems: FileProblem[]): Promise<string |
  * Media names an article shows from `/media/`. Other local paths are errors,
  * since nothing but media is served from KV; remote URLs are left alone.
  */
-function mediaReferences(article: Article, source: string, file: string, problems: FileProblem[]): string[] {
-  const sources = article.image ? [article.image.src] : [];
-  if (!assessMarkdown(article.body)) {
-    walkTokens(article.body, (token) => {
-      if (token.type === 'image') sources.push((token as Tokens.Image).href);
-    });
-  }
+function mediaReferences(article: Article, bodyImages: string[], source: string, file: string, problems: FileProblem[]): string[] {
+  const sources = [...(article.image ? [article.image.src] : []), ...bodyImages];
   const names: string[] = [];
   for (const src of sources) {
     if (!src.startsWith('/')) continue;
