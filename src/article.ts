@@ -5,7 +5,7 @@
  * worker runs it on what it reads from KV and the publish command runs it on
  * what editors wrote, so a file that publishes is a file that renders.
  */
-import { SEGMENT_PATTERN, isValidSlug } from './slug.ts';
+import { SEGMENT_PATTERN, isReserved, isValidSlug } from './slug.ts';
 import { isHttpUrl, safeUrl } from './url.ts';
 import { parseYamlMapping, type Problem } from './yaml-mapping.ts';
 
@@ -136,7 +136,9 @@ export function parseArticle(source: string, fileSlug: string): ParseResult {
 
   const slug = data.slug === undefined ? fileSlug : text(['slug'], data.slug, 200, true);
   if (slug !== undefined && !isValidSlug(slug)) {
-    error(lineOf('slug'), `slug "${slug}" must be lower-case words joined by hyphens, in /-separated segments`);
+    error(lineOf('slug'), isReserved(slug)
+      ? `slug "${slug}" starts with "${slug.split('/')[0]}/", which is kept for ${slug.startsWith('media') ? 'images' : 'site configuration'}: choose another first segment`
+      : `slug "${slug}" must be lower-case words joined by hyphens, in /-separated segments`);
   }
 
   const language = text(['language'], data.language, 35, false) ?? 'en';

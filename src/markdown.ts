@@ -10,6 +10,7 @@
 import { Marked, type Token, type TokensList, type Tokens } from 'marked';
 import { assessMarkdown } from './markdown-guard.ts';
 import type { Dimensions } from './media-dimensions.ts';
+import { foldToSegment } from './slug.ts';
 import { safeUrl } from './url.ts';
 
 /** Ids the page template uses itself, which headings must not take. */
@@ -160,15 +161,7 @@ export function renderPlainParagraphs(body: string): string {
 
 /** A heading's plain text as an id: lower-case ASCII words joined by hyphens. */
 export function slugifyHeading(text: string): string {
-  const slug = decodeBasicEntities(text)
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 80)
-    .replace(/-+$/, '');
-  return slug || 'section';
+  return foldToSegment(decodeBasicEntities(text)) || 'section';
 }
 
 function uniqueId(text: string): string {

@@ -11,10 +11,38 @@ export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*(?:\/[a-z0-9]+(?:-[a-z0-9]
 /** Longer slugs are refused before the pattern runs; KV keys may be 512 bytes. */
 export const MAX_SLUG_LENGTH = 200;
 
-/** True when `value` is a well-formed article slug. */
+/**
+ * First segments that are not articles: KV keeps media under `media/` and the
+ * site's configuration (banner copy) under `config/`, next to the articles.
+ */
+export const RESERVED_SEGMENTS: readonly string[] = ['media', 'config'];
+
+/** True when `value` is a well-formed article slug, outside the reserved prefixes. */
 export function isValidSlug(value: string): boolean {
-  return value.length > 0 && value.length <= MAX_SLUG_LENGTH && SLUG_PATTERN.test(value);
+  return value.length > 0 && value.length <= MAX_SLUG_LENGTH && SLUG_PATTERN.test(value) && !isReserved(value);
+}
+
+/** True when the slug starts with a segment kept for something other than articles. */
+export function isReserved(slug: string): boolean {
+  const slash = slug.indexOf('/');
+  return RESERVED_SEGMENTS.includes(slash === -1 ? slug : slug.slice(0, slash));
 }
 
 /** One slug segment: what a `section` must look like. */
 export const SEGMENT_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+/**
+ * Text folded into a URL segment: lower-case ASCII words joined by hyphens,
+ * accents dropped ("Café Olé" → "cafe-ole"), at most `max` characters. Empty
+ * when the text has no Latin letters or digits; callers pick their own fallback.
+ */
+export function foldToSegment(text: string, max = 80): string {
+  return text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, max)
+    .replace(/-+$/, '');
+}

@@ -136,6 +136,14 @@ describe('slugs', () => {
       expect(isValidSlug(bad), bad).toBe(false);
     }
   });
+
+  it('keep out of the prefixes KV uses for images and configuration', () => {
+    for (const reserved of ['media', 'media/harbour', 'config/banners', 'config']) expect(isValidSlug(reserved), reserved).toBe(false);
+    for (const fine of ['mediation/talks', 'world/media', 'configure']) expect(isValidSlug(fine), fine).toBe(true);
+    const result = parseArticle(valid.replace('draft: false', 'slug: config/banners'), 'file-name');
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.problems[0]!.message).toContain('"config/", which is kept for site configuration');
+  });
 });
 
 describe('splitFrontMatter', () => {

@@ -1,0 +1,57 @@
+/**
+ * The worker's access to the archive index in D1. Reads go through one D1
+ * session per request (`first-unconstrained`), so a read replica near the
+ * reader may answer them, and the request's later reads are never older than
+ * its first. Writes go to the primary. Every call has a timeout and is counted
+ * for `Server-Timing`; a throw or a hang is a {@link StorageUnavailableError},
+ * handled like a KV failure.
+ */
+import type { D1Database, D1DatabaseSession } from '@cloudflare/workers-types';
+import type { Meter } from '../http/server-timing.ts';
+import { StorageUnavailableError, storageCall } from './failures.ts';
+import type { Statement } from './index-sql.ts';
+
+export interface IndexDb {
+  /** The rows a read returns. */
+  all<T>(statement: Statement): Promise<T[]>;
+  /** The first row a read returns, or null. */
+  first<T>(statement: Statement): Promise<T | null>;
+  /** Runs writes as one atomic batch on the primary; returns how many rows each statement returned (`RETURNING`). */
+  write(statements: Statement[]): Promise<number[]>;
+}
+
+/**
+ * Index access for one request (or one scheduled run). `binding` may be
+ * missing when the deployment has no D1 database bound: every call then fails
+ * as unavailable, with a message that says so.
+ */
+export function indexDb(binding: D1Database | undefined, timeoutMs: number, meter?: Meter): IndexDb {
+  let session: D1Database | D1DatabaseSession | undefined;
+  const reader = () => {
+    if (!binding) throw new StorageUnavailableError('no D1 database is bound as INDEX (see wrangler.toml)');
+    // The Sessions API where the runtime has it; a plain binding elsewhere.
+    session ??= typeof binding.withSession === 'function' ? binding.withSession('first-unconstrained') : binding;
+    return session;
+  };
+  const call = <T>(what: string, run: () => Promise<T>): Promise<T> => {
+    const attempt = () => storageCall(`D1 ${what}`, timeoutMs, run);
+    return meter ? meter.call('d1', attempt) : attempt();
+  };
+  return {
+    async all<T>(statement: Statement) {
+      const db = reader();
+      const result = await call('read', () => db.prepare(statement.sql).bind(...statement.params).all<T>());
+      return result.results;
+    },
+    async first<T>(statement: Statement) {
+      const db = reader();
+      return call('read', () => db.prepare(statement.sql).bind(...statement.params).first<T>());
+    },
+    async write(statements: Statement[]) {
+      if (!binding) throw new StorageUnavailableError('no D1 database is bound as INDEX (see wrangler.toml)');
+      if (statements.length === 0) return [];
+      const results = await call('write', () => binding.batch(statements.map((s) => binding.prepare(s.sql).bind(...s.params))));
+      return results.map((r) => r.results?.length ?? 0);
+    },
+  };
+}
