@@ -1,5 +1,9 @@
-import { cloudflareTest } from '@cloudflare/vitest-plugin';
+import path from 'node:path';
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
+
+// The workerd tests run every file against a fresh local D1 with the real migrations applied.
+const migrations = await readD1Migrations(path.join(import.meta.dirname, 'migrations'));
 
 export default defineConfig({
   test: {
@@ -15,10 +19,10 @@ export default defineConfig({
             wrangler: { configPath: './wrangler.toml' },
             // The one secret (in production it comes from `wrangler secret put`), and
             // no isolate memo, so a test sees its own writes at once; the memo has its own test.
-            miniflare: { bindings: { PREVIEW_SECRET: 'test-preview-secret', ISOLATE_CACHE_TTL: '0' } },
+            miniflare: { bindings: { PREVIEW_SECRET: 'test-preview-secret', ISOLATE_CACHE_TTL: '0', TEST_MIGRATIONS: migrations } },
           }),
         ],
-        test: { name: 'worker', include: ['test/worker/**/*.test.ts'] },
+        test: { name: 'worker', include: ['test/worker/**/*.test.ts'], setupFiles: ['test/worker/apply-migrations.ts'] },
       },
       {
         // End-to-end tests in Node: the bundled worker in workerd (Miniflare's

@@ -17,6 +17,7 @@ import { ByteLimitedCache } from './lru.ts';
 import { usable, type Refreshable } from './refresh.ts';
 import { imageInfo, loadImageSizes, type ImageResizing } from './images.ts';
 import { finishBody, prepareBody } from './markdown.ts';
+import type { Meter } from './http/server-timing.ts';
 import { BANNER_SLOT, renderArticlePage, type Site } from './pages.ts';
 import { StorageUnavailableError, StoredContentError, getArticle, type KvReadOptions } from './store.ts';
 
@@ -80,7 +81,7 @@ export interface LoadOptions extends KvReadOptions {
  * {@link StorageUnavailableError} propagates. A stored file that does not
  * parse throws {@link StoredContentError}.
  */
-export async function loadArticle(kv: KVNamespace, slug: string, options: LoadOptions): Promise<LoadedArticle | null> {
+export async function loadArticle(kv: KVNamespace, slug: string, options: LoadOptions, meter?: Meter): Promise<LoadedArticle | null> {
   const memory = articleCache(options.cacheBytes);
   const recent = seen.get(slug);
   if (recent && usable(recent, options.isolateTtl * 1000, options.timeoutMs)) {
@@ -92,7 +93,7 @@ export async function loadArticle(kv: KVNamespace, slug: string, options: LoadOp
   let stored;
   if (recent) recent.refreshingSince = Date.now();
   try {
-    stored = await getArticle(kv, slug, options);
+    stored = await getArticle(kv, slug, options, meter);
   } catch (error) {
     if (recent) recent.refreshingSince = undefined;
     if (!(error instanceof StorageUnavailableError)) throw error;
@@ -142,6 +143,8 @@ export interface RenderContext {
   kvOptions: KvReadOptions;
   imageResizing: ImageResizing;
   cacheBytes: number;
+  /** Counts the media reads a cold render makes. */
+  meter?: Meter;
 }
 
 /**
@@ -193,7 +196,7 @@ export function renderPreview(version: ArticleVersion, context: RenderContext): 
 async function splitRender(version: ArticleVersion, context: RenderContext, preview: boolean): Promise<ArticleRender> {
   const prepared = prepareBody(version.body);
   const sources = [...prepared.images, ...(version.meta.image ? [version.meta.image.src] : [])];
-  const images = imageInfo(await loadImageSizes(context.kv, sources, context.kvOptions), context.imageResizing);
+  const images = imageInfo(await loadImageSizes(context.kv, sources, context.kvOptions, context.meter), context.imageResizing);
   const { html: bodyHtml, degraded } = finishBody(prepared, images);
   if (degraded) console.warn(JSON.stringify({ event: 'render.degraded', slug: version.slug, reason: degraded }));
   const page = renderArticlePage({

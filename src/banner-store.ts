@@ -5,6 +5,7 @@
  */
 import type { KVNamespace } from '@cloudflare/workers-types';
 import { parseBannerFile, type BannerOverrides } from './banner.ts';
+import type { Meter } from './http/server-timing.ts';
 import { usable, type Refreshable } from './refresh.ts';
 import { StorageUnavailableError, getBannerFile, type KvReadOptions } from './store.ts';
 
@@ -17,13 +18,13 @@ const memos = new WeakMap<KVNamespace, Memo>();
 const NONE: BannerOverrides = Object.freeze({});
 
 /** The current overrides; `{}` when there are none. */
-export async function loadBannerOverrides(kv: KVNamespace, options: KvReadOptions & { isolateTtl: number }): Promise<BannerOverrides> {
+export async function loadBannerOverrides(kv: KVNamespace, options: KvReadOptions & { isolateTtl: number }, meter?: Meter): Promise<BannerOverrides> {
   const memo = memos.get(kv);
   if (memo && usable(memo, options.isolateTtl * 1000, options.timeoutMs)) return memo.overrides;
   if (memo) memo.refreshingSince = Date.now();
   let source: string | null;
   try {
-    source = await getBannerFile(kv, options);
+    source = await getBannerFile(kv, options, meter);
   } catch (error) {
     if (!(error instanceof StorageUnavailableError)) throw error;
     console.warn(JSON.stringify({ event: 'banners.stale', error: error.message }));

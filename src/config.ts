@@ -32,6 +32,23 @@ export interface Config {
   /** Byte budget of the in-isolate article cache. */
   renderCacheBytes: number;
   indexPageSize: number;
+  /** A D1 call that takes longer than this counts as failed. */
+  d1TimeoutMs: number;
+  /** Articles in each Atom feed. */
+  feedSize: number;
+  /** URLs in one child sitemap (the protocol allows 50,000). */
+  sitemapUrls: number;
+  /** Byte budget for rendered list pages, feeds and sitemaps in each isolate; 0 keeps none. */
+  listCacheBytes: number;
+  /** KV pages (of 1,000 keys) the Cron Trigger's reconciler checks per run. */
+  reconcilePages: number;
+  /** Article files the reconciler may read per run, for keys without publish metadata or with a changed hash. */
+  reconcileReads: number;
+  /**
+   * How long an editor's write to the index outranks what readers see in KV:
+   * long enough for every location's KV cache to have caught up with it.
+   */
+  indexTrustMs: number;
   timeZone: string;
   /** Sections linked from the masthead, in order. */
   sections: string[];
@@ -45,7 +62,8 @@ export interface Config {
 export type ConfigVars = Partial<Record<
   | 'SITE_NAME' | 'SITE_URL' | 'REGION_HEADERS' | 'BROWSER_MAX_AGE' | 'CDN_MAX_AGE'
   | 'STALE_WHILE_REVALIDATE' | 'STALE_IF_ERROR' | 'NOT_FOUND_MAX_AGE' | 'KV_CACHE_TTL'
-  | 'KV_TIMEOUT_MS' | 'ISOLATE_CACHE_TTL' | 'RENDER_CACHE_MB' | 'INDEX_PAGE_SIZE' | 'TIME_ZONE' | 'SECTIONS' | 'IMAGE_RESIZING',
+  | 'KV_TIMEOUT_MS' | 'ISOLATE_CACHE_TTL' | 'RENDER_CACHE_MB' | 'INDEX_PAGE_SIZE' | 'TIME_ZONE' | 'SECTIONS' | 'IMAGE_RESIZING'
+  | 'D1_TIMEOUT_MS' | 'FEED_SIZE' | 'SITEMAP_URLS' | 'LIST_CACHE_MB' | 'RECONCILE_PAGES' | 'RECONCILE_READS',
   string | number | undefined
 >>;
 
@@ -92,6 +110,10 @@ export function parseConfig(env: ConfigVars): Config {
     throw new ConfigError(`IMAGE_RESIZING must be "none" or "cloudflare", got ${JSON.stringify(imageResizing)}`);
   }
   const siteName = text(env, 'SITE_NAME', 'Broadsheet');
+  const kvCacheTtl = Math.max(30, seconds(env, 'KV_CACHE_TTL', 60));
+  const indexPageSize = integer(env, 'INDEX_PAGE_SIZE', 20, 1, 100);
+  const feedSize = integer(env, 'FEED_SIZE', 30, 1, 200);
+  const sitemapUrls = integer(env, 'SITEMAP_URLS', 50_000, 1, 50_000);
   return {
     siteName,
     siteUrl: siteUrl || null,
@@ -101,15 +123,23 @@ export function parseConfig(env: ConfigVars): Config {
     staleWhileRevalidate: seconds(env, 'STALE_WHILE_REVALIDATE', 60),
     staleIfError: seconds(env, 'STALE_IF_ERROR', 86_400),
     notFoundMaxAge: seconds(env, 'NOT_FOUND_MAX_AGE', 30),
-    kvCacheTtl: Math.max(30, seconds(env, 'KV_CACHE_TTL', 60)),
+    kvCacheTtl,
     isolateCacheTtl: integer(env, 'ISOLATE_CACHE_TTL', 5, 0, 3600),
     kvTimeoutMs: integer(env, 'KV_TIMEOUT_MS', 2000, 100, 30_000),
     renderCacheBytes: integer(env, 'RENDER_CACHE_MB', 32, 1, 96) * 1024 * 1024,
-    indexPageSize: integer(env, 'INDEX_PAGE_SIZE', 20, 1, 100),
+    indexPageSize,
+    d1TimeoutMs: integer(env, 'D1_TIMEOUT_MS', 2000, 100, 30_000),
+    feedSize,
+    sitemapUrls,
+    listCacheBytes: integer(env, 'LIST_CACHE_MB', 8, 0, 64) * 1024 * 1024,
+    reconcilePages: integer(env, 'RECONCILE_PAGES', 10, 1, 100),
+    reconcileReads: integer(env, 'RECONCILE_READS', 200, 1, 900),
+    // KV's own cache lifetime, plus two minutes for a write to reach every location.
+    indexTrustMs: (kvCacheTtl + 120) * 1000,
     timeZone,
     sections,
     imageResizing,
-    pageSettings: JSON.stringify([siteName, siteUrl, timeZone, sections, imageResizing]),
+    pageSettings: JSON.stringify([siteName, siteUrl, timeZone, sections, imageResizing, indexPageSize, feedSize, sitemapUrls]),
   };
 }
 

@@ -1,12 +1,10 @@
 /**
- * The machine-readable views of the index: the Atom feed, the sitemap and
- * robots.txt. Pure functions of the published entries.
+ * The machine-readable views of the index: Atom feeds, the sitemap index and
+ * its children, the news sitemap and robots.txt. Pure functions of what the
+ * index returned.
  */
 import type { Site } from './pages.ts';
 import type { IndexEntry } from './store.ts';
-
-/** How many articles the feed carries. */
-export const FEED_LENGTH = 30;
 
 // Characters XML 1.0 forbids outright, which escaping cannot fix.
 const XML_FORBIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
@@ -22,9 +20,18 @@ function rfc3339(iso: string): string {
   return new Date(iso).toISOString().replace(/\.000Z$/, 'Z');
 }
 
-/** An Atom 1.0 feed of the newest published entries (already sorted, newest first). */
-export function renderFeed(site: Site, entries: IndexEntry[]): string {
-  const latest = entries.slice(0, FEED_LENGTH);
+/** What one feed is about: the whole site, or one section or topic. */
+export interface FeedScope {
+  /** The feed's own path, e.g. `/feed.xml`. */
+  path: string;
+  /** The HTML page it follows, e.g. `/`. */
+  page: string;
+  /** What it covers, shown after the site name; absent for the whole site. */
+  title?: string;
+}
+
+/** An Atom 1.0 feed of the newest published entries (already sorted, newest first, and cut to length). */
+export function renderFeed(site: Site, latest: IndexEntry[], scope: FeedScope = { path: '/feed.xml', page: '/' }): string {
   const updated = latest.reduce((max, e) => Math.max(max, Date.parse(e.updated ?? e.date)), 0);
   const items = latest.map((e) => {
     const url = `${site.origin}/articles/${e.slug}`;
@@ -38,11 +45,11 @@ ${e.standfirst ? `<summary>${escapeXml(e.standfirst)}</summary>\n` : ''}${e.sect
   });
   return `<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en">
-<title>${escapeXml(site.name)}</title>
-<subtitle>The latest reporting from ${escapeXml(site.name)}</subtitle>
-<link rel="self" type="application/atom+xml" href="${escapeXml(site.origin)}/feed.xml"/>
-<link rel="alternate" type="text/html" href="${escapeXml(site.origin)}/"/>
-<id>${escapeXml(site.origin)}/</id>
+<title>${escapeXml(scope.title ? `${site.name}: ${scope.title}` : site.name)}</title>
+<subtitle>The latest ${scope.title ? `${escapeXml(scope.title)} ` : ''}reporting from ${escapeXml(site.name)}</subtitle>
+<link rel="self" type="application/atom+xml" href="${escapeXml(site.origin + scope.path)}"/>
+<link rel="alternate" type="text/html" href="${escapeXml(site.origin + scope.page)}"/>
+<id>${escapeXml(site.origin + scope.page)}</id>
 <updated>${rfc3339(new Date(updated || 0).toISOString())}</updated>
 <author><name>${escapeXml(site.name)}</name></author>
 ${items.join('\n')}
@@ -50,20 +57,75 @@ ${items.join('\n')}
 `;
 }
 
-/** A sitemap of the front page and every published article. */
-export function renderSitemap(site: Site, entries: IndexEntry[]): string {
-  const urls = entries.map(
-    (e) => `<url><loc>${escapeXml(`${site.origin}/articles/${e.slug}`)}</loc><lastmod>${rfc3339(e.updated ?? e.date)}</lastmod></url>`,
-  );
+/** One `<sitemap>` of a sitemap index, or one `<url>` of a sitemap. */
+export interface SitemapLink {
+  /** A path on the site, starting with `/`. */
+  path: string;
+  /** Milliseconds since the epoch. */
+  lastmod?: number;
+}
+
+/** A sitemap index (sitemaps.org): the child sitemaps, each with when it last changed. */
+export function renderSitemapIndex(site: Site, children: SitemapLink[]): string {
+  const items = children.map((c) => `<sitemap><loc>${escapeXml(site.origin + c.path)}</loc>${lastmod(c.lastmod)}</sitemap>`);
+  return `<?xml version="1.0" encoding="utf-8"?>
+<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+${items.join('\n')}
+</sitemapindex>
+`;
+}
+
+/** A sitemap of up to 50,000 URLs (the caller keeps within the limit). */
+export function renderSitemap(site: Site, urls: SitemapLink[]): string {
+  const items = urls.map((u) => `<url><loc>${escapeXml(site.origin + u.path)}</loc>${lastmod(u.lastmod)}</url>`);
   return `<?xml version="1.0" encoding="utf-8"?>
 <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
-<url><loc>${escapeXml(site.origin)}/</loc></url>
-${urls.join('\n')}
+${items.join('\n')}
 </urlset>
 `;
 }
 
-/** robots.txt: everything may be crawled, and here is the sitemap. */
+function lastmod(ms: number | undefined): string {
+  return ms === undefined ? '' : `<lastmod>${rfc3339(new Date(ms).toISOString())}</lastmod>`;
+}
+
+/** An article in the news sitemap. */
+export interface NewsEntry {
+  slug: string;
+  title: string;
+  date: string;
+  language: string;
+}
+
+/**
+ * A Google News sitemap: the articles of the last 48 hours (at most 1,000),
+ * each with the publication's name and language, its publication time and title.
+ */
+export function renderNewsSitemap(site: Site, entries: NewsEntry[]): string {
+  const items = entries.map((e) => `<url><loc>${escapeXml(`${site.origin}/articles/${e.slug}`)}</loc><news:news><news:publication><news:name>${
+    escapeXml(site.name)}</news:name><news:language>${newsLanguage(e.language)}</news:language></news:publication><news:publication_date>${
+    rfc3339(e.date)}</news:publication_date><news:title>${escapeXml(e.title)}</news:title></news:news></url>`);
+  return `<?xml version="1.0" encoding="utf-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">
+${items.join('\n')}
+</urlset>
+`;
+}
+
+/**
+ * Google News wants an ISO 639 language code, except `zh-cn` and `zh-tw`:
+ * `en-GB` becomes `en`, `zh-Hant-TW` becomes `zh-tw`.
+ */
+export function newsLanguage(bcp47: string): string {
+  const parts = bcp47.toLowerCase().split('-');
+  if (parts[0] === 'zh') return parts.includes('tw') || parts.includes('hant') ? 'zh-tw' : 'zh-cn';
+  return parts[0]!;
+}
+
+/** Where the news sitemap is served. */
+export const NEWS_SITEMAP_PATH = '/sitemaps/news.xml';
+
+/** robots.txt: everything may be crawled; here are the sitemap index and the news sitemap. */
 export function renderRobots(site: Site): string {
-  return `User-agent: *\nAllow: /\n\nSitemap: ${site.origin}/sitemap.xml\n`;
+  return `User-agent: *\nAllow: /\n\nSitemap: ${site.origin}/sitemap.xml\nSitemap: ${site.origin}${NEWS_SITEMAP_PATH}\n`;
 }

@@ -16,6 +16,11 @@ export interface Representation {
   lastModified?: number;
   /** Purge tags, identical for every variant of the URL. */
   tags: string[];
+  /**
+   * When this representation stops being current with no write at all (a
+   * scheduled article appears then). No lifetime sent reaches past it.
+   */
+  expiresAt?: number;
 }
 
 /** Cache-Control for a cacheable page: browsers briefly, with SWR and SIE. */
@@ -36,8 +41,8 @@ export function cdnCacheControl(config: Config): string {
  * copy served because KV failed is marked `no-store`: readers get the page,
  * but no cache keeps it as if it were fresh.
  */
-export function cacheHeaders(config: Config, rep: Representation, { stale = false } = {}): Record<string, string> {
-  const lifetimes = lifetimesFor(config);
+export function cacheHeaders(config: Config, rep: Representation, { stale = false, now = Date.now() } = {}): Record<string, string> {
+  const lifetimes = rep.expiresAt === undefined ? lifetimesFor(config) : lifetimesUntil(config, rep.expiresAt, now);
   const headers: Record<string, string> = {
     'Cache-Control': stale ? NO_STORE : lifetimes.browser,
     'CDN-Cache-Control': stale ? NO_STORE : lifetimes.cdn,
@@ -57,9 +62,34 @@ function lifetimesFor(config: Config): { browser: string; cdn: string } {
   return found;
 }
 
-/** A 404: cacheable, but only briefly, since the article may be published any moment. */
-export function notFoundCacheControl(config: Config): string {
-  return `public, max-age=${config.notFoundMaxAge}`;
+/**
+ * Lifetimes that end by `expiresAt`: each max-age, and max-age plus
+ * stale-while-revalidate, stop there (a cache may serve stale only within
+ * that sum). stale-if-error stays: it applies only while the origin is failing.
+ */
+function lifetimesUntil(config: Config, expiresAt: number, now: number): { browser: string; cdn: string } {
+  const left = Math.max(0, Math.floor((expiresAt - now) / 1000));
+  const full = lifetimesFor(config);
+  const within = (maxAge: number) => {
+    const age = Math.min(maxAge, left);
+    return { age, swr: Math.min(config.staleWhileRevalidate, left - age) };
+  };
+  const browser = within(config.browserMaxAge), cdn = within(config.cdnMaxAge);
+  return {
+    browser: browser.age === config.browserMaxAge && browser.swr === config.staleWhileRevalidate ? full.browser
+      : `public, max-age=${browser.age}, stale-while-revalidate=${browser.swr}, stale-if-error=${config.staleIfError}`,
+    cdn: cdn.age === config.cdnMaxAge && cdn.swr === config.staleWhileRevalidate ? full.cdn
+      : `max-age=${cdn.age}, stale-while-revalidate=${cdn.swr}, stale-if-error=${config.staleIfError}`,
+  };
+}
+
+/**
+ * A 404: cacheable, but only briefly, since the article may be published any
+ * moment; never past `until` when its publication time is known.
+ */
+export function notFoundCacheControl(config: Config, until?: number, now = Date.now()): string {
+  const left = until === undefined ? config.notFoundMaxAge : Math.max(0, Math.floor((until - now) / 1000));
+  return `public, max-age=${Math.min(config.notFoundMaxAge, left)}`;
 }
 
 /** Errors, previews and stale fallbacks are never stored by anyone. */

@@ -4,6 +4,7 @@
  * a name), and `srcset` candidates when an image-resizing service is on.
  */
 import type { KVNamespace } from '@cloudflare/workers-types';
+import type { Meter } from './http/server-timing.ts';
 import type { ImageInfo } from './markdown.ts';
 import { imageDimensions, type Dimensions } from './media-dimensions.ts';
 import { MEDIA_PREFIX, getMediaHead, mediaType, type KvReadOptions } from './store.ts';
@@ -27,7 +28,7 @@ function mediaName(src: string): string | null {
  * missing, unreadable or of an unknown layout simply has no size; a KV failure
  * is not worth failing a page for either.
  */
-export async function loadImageSizes(kv: KVNamespace, srcs: string[], options: KvReadOptions): Promise<Map<string, Dimensions>> {
+export async function loadImageSizes(kv: KVNamespace, srcs: string[], options: KvReadOptions, meter?: Meter): Promise<Map<string, Dimensions>> {
   const found = new Map<string, Dimensions>();
   await Promise.all([...new Set(srcs)].map(async (src) => {
     const name = mediaName(src);
@@ -35,7 +36,7 @@ export async function loadImageSizes(kv: KVNamespace, srcs: string[], options: K
     let size = sizes.get(name);
     if (size === undefined) {
       try {
-        const head = await getMediaHead(kv, name, options);
+        const head = await getMediaHead(kv, name, options, meter);
         size = head ? imageDimensions(head) : null;
       } catch (error) {
         console.warn(JSON.stringify({ event: 'media.size', key: MEDIA_PREFIX + name, error: String(error) }));

@@ -1,45 +1,50 @@
 /**
- * Broadsheet: route wiring. Each handler reads through `articles.ts` or
- * `listing.ts`, describes its response to `http-cache.ts` (validators and
- * purge tags), and only renders when the client has no current copy.
+ * Broadsheet: route wiring. Articles are read from KV through `articles.ts`;
+ * lists, feeds and sitemaps from the D1 index through `listing/`. Each handler
+ * describes its response to `http-cache.ts` (validators and purge tags) and
+ * only renders when the client has no current copy.
  */
 import { Hono, type Context } from 'hono';
 import { loadArticle, renderArticle, renderArticleFor, renderPreview, type LoadOptions, type RenderContext } from './articles.ts';
 import { bannerFor } from './banner.ts';
 import { loadBannerOverrides } from './banner-store.ts';
 import { getConfig, type Config } from './config.ts';
-import { renderFeed, renderRobots, renderSitemap } from './feed.ts';
-import { fingerprint } from './fingerprint.ts';
 import {
-  IMMUTABLE, NO_STORE, PRIVATE, articleTag, cacheHeaders, entityTag, isNotModified, lastModifiedOf, notFoundCacheControl,
-  type Representation,
-} from './http-cache.ts';
-import { loadListing } from './listing.ts';
-import { ByteLimitedCache } from './lru.ts';
+  NEWS_SITEMAP_PATH, renderFeed, renderNewsSitemap, renderRobots, renderSitemap, renderSitemapIndex, type FeedScope, type SitemapLink,
+} from './feed.ts';
+import { fingerprint } from './fingerprint.ts';
+import type { AppEnv } from './http/app-env.ts';
+import { later, notFound, respond } from './http/respond.ts';
+import { Meter } from './http/server-timing.ts';
+import { IMMUTABLE, NO_STORE, PRIVATE, articleTag, cacheHeaders, entityTag, lastModifiedOf, type Representation } from './http-cache.ts';
+import { reconcile } from './indexing/reconcile.ts';
+import { ensureIndexed, knownIndexed } from './indexing/write-back.ts';
+import { lastListBody, listBody } from './listing/bodies.ts';
+import { listEntries, monthEntries, recentEntries, sitemapMonths } from './listing/entries.ts';
+import { loadListState, type ListState } from './listing/state.ts';
 import { renderErrorPage, renderIndexPage, renderNotFoundPage, renderPreviewRefusedPage, type Site } from './pages.ts';
 import { verifyPreview } from './preview.ts';
-import { regionDetector, type RegionGroup } from './region.ts';
+import { regionDetector } from './region.ts';
 import { mediaHeaders, securityHeaders } from './security-headers.ts';
 import { SEGMENT_PATTERN, isValidSlug } from './slug.ts';
-import { StorageUnavailableError, StoredContentError, getMedia, type IndexEntry } from './store.ts';
+import { StorageUnavailableError, StoredContentError } from './storage/failures.ts';
+import { indexDb } from './storage/index-db.ts';
+import { FRONT_LIST, sectionList } from './storage/index-rows.ts';
+import { sectionsStatement } from './storage/index-sql.ts';
+import { getMedia } from './store.ts';
 import { FAVICON, STYLESHEET, STYLESHEET_PATH } from './styles.ts';
 import { pageVersion } from './versions.ts';
 
-export type AppEnv = {
-  Bindings: Env;
-  Variables: {
-    config: Config;
-    site: Site;
-    region: RegionGroup;
-    version: string;
-    kv: LoadOptions;
-    /** The request path exactly as sent, not percent-decoded. */
-    path: string;
-  };
-};
+export type { AppEnv } from './http/app-env.ts';
 
 const ALLOWED_METHODS = 'GET, HEAD';
 const HTML = 'text/html; charset=utf-8';
+const XML = 'application/xml; charset=utf-8';
+const ATOM = 'application/atom+xml; charset=utf-8';
+
+/** The Google News sitemap covers articles of the last 48 hours, at most 1,000 of them. */
+const NEWS_WINDOW_MS = 48 * 3600 * 1000;
+const NEWS_LIMIT = 1000;
 
 const app = new Hono<AppEnv>();
 
@@ -56,62 +61,107 @@ app.use('*', async (c, next) => {
   }
   const config = getConfig(c.env);
   const url = c.req.url;
+  const meter = new Meter();
   c.set('config', config);
   c.set('path', rawPath(url));
   c.set('site', siteFor(config, url));
   c.set('version', pageVersion(c.env.CF_VERSION_METADATA?.id, config.pageSettings));
   c.set('kv', loadOptionsFor(config));
+  c.set('now', Date.now());
+  c.set('meter', meter);
+  c.set('index', indexDb(c.env.INDEX, config.d1TimeoutMs, meter));
   await next();
+  if (c.res.status !== 405) c.res.headers.set('Server-Timing', meter.header());
 });
 
-app.get('/', (c) => listPage(c));
+app.get('/', (c) => listPage(c, FRONT_LIST));
 
 app.get('/sections/:section', (c) => {
   const section = c.req.param('section');
-  return SEGMENT_PATTERN.test(section) ? listPage(c, section) : notFound(c);
+  return SEGMENT_PATTERN.test(section) ? listPage(c, sectionList(section), { section }) : notFound(c);
 });
 
 /** The front page, or one section's page: newest first, paginated by `?page=`. */
-async function listPage(c: Context<AppEnv>, section?: string): Promise<Response> {
+function listPage(c: Context<AppEnv>, list: string, view: { section?: string } = {}): Promise<Response> {
   const config = c.get('config'), site = c.get('site'), version = c.get('version');
   const page = parsePage(c.req.query('page'));
-  if (page === null) return notFound(c);
-  const listing = await loadListing(c.env.ARTICLES, c.get('kv'));
-  const entries = section ? listing.entries.filter((e) => e.section === section) : listing.entries;
-  // An empty section is no page at all; an empty site still has a front page.
-  if (section && entries.length === 0) return notFound(c);
-  const pageCount = Math.max(1, Math.ceil(entries.length / config.indexPageSize));
-  if (page > pageCount) return notFound(c);
-  const name = section ? `section-${section}` : 'front';
-  const rep = {
-    etag: entityTag(listing.version, name, `p${page}`, version),
-    lastModified: listing.lastModified,
-    tags: section ? ['index', `section:${section}`] : ['index'],
-  };
-  return respond(c, rep, HTML, listing.stale, () => {
-    const start = (page - 1) * config.indexPageSize;
-    return memoText(`${name}|${site.origin}|${listing.version}|${version}|${page}`, () =>
-      renderIndexPage({ site, entries: entries.slice(start, start + config.indexPageSize), page, pageCount, ...(section && { section }) }));
+  if (page === null) return Promise.resolve(notFound(c));
+  const name = view.section ? `section-${view.section}` : 'front';
+  return listDocument(c, list, `${name}|${page}`, HTML, (state) => {
+    // An empty section is no page at all; an empty site still has a front page.
+    if (list !== FRONT_LIST && state.total === 0) return null;
+    const pageCount = Math.max(1, Math.ceil(state.total / config.indexPageSize));
+    if (page > pageCount) return null;
+    return {
+      etag: entityTag(state.version, name, `p${page}`, version),
+      tags: view.section ? ['index', `section:${view.section}`] : ['index'],
+      render: async () => {
+        const entries = await listEntries(c.get('index'), list, {
+          total: state.total, now: c.get('now'), page, size: config.indexPageSize, later: later(c),
+        });
+        return c.get('meter').render(() => renderIndexPage({ site, entries, page, pageCount, ...view }));
+      },
+    };
   });
+}
+
+/** What a list document is, once the list's state is known: null when there is no such document. */
+interface ListDocument {
+  etag: string;
+  tags: string[];
+  /** Overrides the state's next scheduled time as the end of this document's lifetime. */
+  expiresAt?: number;
+  /** Reads what the document shows from D1 and renders it; null when it turns out to be empty. */
+  render: () => Promise<string | null>;
+}
+
+/**
+ * A document answered from the D1 index (a list page, a feed, a sitemap):
+ * the list's state decides its ETag, so a 304 costs at most that one small
+ * query; the body is read and rendered only when needed, once per index
+ * version per isolate. When D1 fails, the last copy is served `no-store`, or
+ * the request fails with a 503.
+ */
+async function listDocument(
+  c: Context<AppEnv>,
+  list: string,
+  name: string,
+  contentType: string,
+  describe: (state: ListState) => ListDocument | null | Promise<ListDocument | null>,
+): Promise<Response> {
+  const config = c.get('config'), now = c.get('now');
+  const key = `${c.get('site').origin}|${name}|${c.get('version')}`;
+  let state: ListState, stale: boolean, doc: ListDocument | null;
+  try {
+    ({ state, stale } = await loadListState(c.get('index'), list, now, { isolateTtl: config.isolateCacheTtl, timeoutMs: config.d1TimeoutMs }));
+    doc = await describe(state);
+  } catch (error) {
+    if (!(error instanceof StorageUnavailableError)) throw error;
+    const kept = lastListBody(key, config.listCacheBytes, error);
+    return respond(c, { etag: kept.etag, tags: [] }, contentType, true, () => kept);
+  }
+  if (!doc) return notFound(c, state.nextScheduled);
+  const expiresAt = doc.expiresAt ?? state.nextScheduled;
+  const rep: Representation = {
+    etag: doc.etag,
+    tags: doc.tags,
+    ...(state.lastModified !== undefined && { lastModified: state.lastModified }),
+    ...(expiresAt !== undefined && { expiresAt }),
+  };
+  return respond(c, rep, contentType, stale, () => listBody(key, rep.etag, config.listCacheBytes, doc.render));
 }
 
 app.get('/articles/*', regionDetector(regionSources), async (c) => {
   const found = await publishedArticle(c, '/articles/');
   if (found instanceof Response) return found;
-  const { slug, article, stale, timing } = found;
+  const { slug, article, stale } = found;
   const banner = await regionBanner(c);
   const rep = {
     etag: entityTag(article.hash.slice(0, 16), c.get('region'), c.get('version'), banner.version),
     lastModified: lastModifiedOf(article.meta.date, article.meta.updated),
     tags: [articleTag(slug), 'articles'],
   };
-  const res = await respond(c, rep, HTML, stale, async () => {
-    timing.mark();
-    const page = await renderArticleFor(article, renderContext(c), banner);
-    timing.mark('render');
-    return page;
-  });
-  return timing.apply(res);
+  return respond(c, rep, HTML, stale, () => c.get('meter').render(() => renderArticleFor(article, renderContext(c), banner)));
 });
 
 app.get('/preview/*', regionDetector(regionSources), async (c) => {
@@ -123,9 +173,9 @@ app.get('/preview/*', regionDetector(regionSources), async (c) => {
     console.error(JSON.stringify({ event: 'preview.disabled', reason: 'PREVIEW_SECRET is not set' }));
     return c.html(renderNotFoundPage(site), 404, privateHeaders);
   }
-  const check = slug === null ? 'invalid' : await verifyPreview(secret, slug, c.req.query('expires'), c.req.query('sig'), Date.now());
+  const check = slug === null ? 'invalid' : await verifyPreview(secret, slug, c.req.query('expires'), c.req.query('sig'), c.get('now'));
   if (check !== 'valid') return c.html(renderPreviewRefusedPage(site, check), 403, privateHeaders);
-  const loaded = await loadArticle(c.env.ARTICLES, slug!, c.get('kv'));
+  const loaded = await loadArticle(c.env.ARTICLES, slug!, c.get('kv'), c.get('meter'));
   if (!loaded) return c.html(renderNotFoundPage(site), 404, privateHeaders);
   const render = await renderPreview(loaded.version, renderContext(c));
   const banner = await regionBanner(c);
@@ -135,18 +185,16 @@ app.get('/preview/*', regionDetector(regionSources), async (c) => {
 app.get('/api/articles/*', async (c) => {
   const found = await publishedArticle(c, '/api/articles/');
   if (found instanceof Response) return found;
-  const { slug, article, stale, timing } = found;
+  const { slug, article, stale } = found;
   const site = c.get('site');
   const rep = {
     etag: entityTag(article.hash.slice(0, 16), 'json', c.get('version')),
     lastModified: lastModifiedOf(article.meta.date, article.meta.updated),
     tags: [articleTag(slug), 'api'],
   };
-  const res = await respond(c, rep, 'application/json; charset=utf-8', stale, async () => {
+  return respond(c, rep, 'application/json; charset=utf-8', stale, async () => {
     const { meta } = article;
-    timing.mark();
-    const { bodyHtml } = await renderArticle(article, renderContext(c));
-    timing.mark('render');
+    const { bodyHtml } = await c.get('meter').render(() => renderArticle(article, renderContext(c)));
     return JSON.stringify({
       slug: meta.slug,
       url: `${site.origin}/articles/${meta.slug}`,
@@ -162,25 +210,112 @@ app.get('/api/articles/*', async (c) => {
       html: bodyHtml,
     });
   });
-  return timing.apply(res);
 });
 
-app.get('/feed.xml', (c) => listingDocument(c, 'feed', 'application/atom+xml; charset=utf-8', renderFeed));
+app.get('/feed.xml', (c) => feed(c, FRONT_LIST, 'feed', { path: '/feed.xml', page: '/' }));
 
-app.get('/sitemap.xml', (c) => listingDocument(c, 'sitemap', 'application/xml; charset=utf-8', renderSitemap));
+/** An Atom feed of a list's newest articles. */
+function feed(c: Context<AppEnv>, list: string, name: string, scope: FeedScope): Promise<Response> {
+  const config = c.get('config');
+  return listDocument(c, list, name, ATOM, (state) => (list !== FRONT_LIST && state.total === 0 ? null : {
+    etag: entityTag(state.version, name, c.get('version')),
+    tags: ['index', name],
+    render: async () => {
+      const entries = await listEntries(c.get('index'), list, { total: state.total, now: c.get('now'), page: 1, size: config.feedSize });
+      return c.get('meter').render(() => renderFeed(c.get('site'), entries, scope));
+    },
+  }));
+}
 
-/** A document made from the whole listing (feed, sitemap): versioned, tagged and rendered like the index. */
-async function listingDocument(
-  c: Context<AppEnv>,
-  name: string,
-  contentType: string,
-  render: (site: Site, entries: IndexEntry[]) => string,
-): Promise<Response> {
-  const site = c.get('site'), version = c.get('version');
-  const listing = await loadListing(c.env.ARTICLES, c.get('kv'));
-  const rep = { etag: entityTag(listing.version, name, version), lastModified: listing.lastModified, tags: ['index', name] };
-  return respond(c, rep, contentType, listing.stale, () =>
-    memoText(`${name}|${site.origin}|${listing.version}|${version}`, () => render(site, listing.entries)));
+/**
+ * The sitemap index: the site's pages, then one sitemap per month of
+ * articles (split into parts of SITEMAP_URLS), newest first, each with when
+ * it last changed.
+ */
+app.get('/sitemap.xml', (c) => {
+  const config = c.get('config'), now = c.get('now');
+  return listDocument(c, FRONT_LIST, 'sitemap', XML, (state) => ({
+    etag: entityTag(state.version, 'sitemap', c.get('version')),
+    tags: ['index', 'sitemap'],
+    render: async () => {
+      const months = await sitemapMonths(c.get('index'), now);
+      const latestMonth = state.latestPublished === undefined ? null : new Date(state.latestPublished).toISOString().slice(0, 7);
+      const children: SitemapLink[] = [{ path: '/sitemaps/pages.xml', ...(state.lastModified !== undefined && { lastmod: state.lastModified }) }];
+      for (const m of months) {
+        // A scheduled article that has since appeared changed its month without a write.
+        const lastmod = m.month === latestMonth ? Math.max(m.lastmod, state.latestPublished!) : m.lastmod;
+        for (let part = 1; part <= Math.ceil(m.total / config.sitemapUrls); part++) {
+          children.push({ path: monthSitemapPath(m.month, part), lastmod: Math.min(lastmod, now) });
+        }
+      }
+      return c.get('meter').render(() => renderSitemapIndex(c.get('site'), children));
+    },
+  }));
+});
+
+function monthSitemapPath(month: string, part: number): string {
+  return `/sitemaps/articles-${month}${part > 1 ? `-${part}` : ''}.xml`;
+}
+
+const MONTH_SITEMAP = /^articles-(\d{4}-(?:0[1-9]|1[0-2]))(?:-([2-9]|[1-9]\d{1,3}))?\.xml$/;
+
+app.get('/sitemaps/:file', (c) => {
+  const file = c.req.param('file');
+  if (file === 'pages.xml') return pagesSitemap(c);
+  if (`/sitemaps/${file}` === NEWS_SITEMAP_PATH) return newsSitemap(c);
+  const month = MONTH_SITEMAP.exec(file);
+  return month ? monthSitemap(c, month[1]!, Number(month[2] ?? 1)) : notFound(c);
+});
+
+/** The front page and every section with articles. */
+function pagesSitemap(c: Context<AppEnv>): Promise<Response> {
+  const now = c.get('now');
+  return listDocument(c, FRONT_LIST, 'sitemap-pages', XML, (state) => ({
+    etag: entityTag(state.version, 'sitemap-pages', c.get('version')),
+    tags: ['index', 'sitemap'],
+    render: async () => {
+      const sections = await c.get('index').all<{ section: string }>(sectionsStatement(now));
+      const lastmod = state.lastModified;
+      const urls = [{ path: '/' }, ...sections.map((s) => ({ path: `/sections/${s.section}` }))].map((u) => ({ ...u, ...(lastmod !== undefined && { lastmod }) }));
+      return c.get('meter').render(() => renderSitemap(c.get('site'), urls));
+    },
+  }));
+}
+
+/** One part of one month's articles, oldest first. */
+function monthSitemap(c: Context<AppEnv>, month: string, part: number): Promise<Response> {
+  const config = c.get('config'), now = c.get('now');
+  const name = `sitemap-${month}-${part}`;
+  return listDocument(c, FRONT_LIST, name, XML, (state) => ({
+    etag: entityTag(state.version, name, c.get('version')),
+    tags: ['index', 'sitemap'],
+    render: async () => {
+      const rows = await monthEntries(c.get('index'), month, { now, offset: (part - 1) * config.sitemapUrls, limit: config.sitemapUrls });
+      if (rows.length === 0) return null;
+      return c.get('meter').render(() => renderSitemap(c.get('site'), rows.map((r) => ({ path: `/articles/${r.slug}`, lastmod: r.modifiedAt }))));
+    },
+  }));
+}
+
+/**
+ * The Google News sitemap. What it lists also changes as articles age out of
+ * the window, so its ETag comes from the rows themselves (slugs and content
+ * hashes, read before anything is rendered), and its lifetime ends when the
+ * oldest of them leaves the window.
+ */
+function newsSitemap(c: Context<AppEnv>): Promise<Response> {
+  const now = c.get('now');
+  return listDocument(c, FRONT_LIST, 'sitemap-news', XML, async (state) => {
+    const rows = await recentEntries(c.get('index'), { now, windowMs: NEWS_WINDOW_MS, limit: NEWS_LIMIT });
+    const ageOut = rows.length ? Date.parse(rows.at(-1)!.date) + NEWS_WINDOW_MS : undefined;
+    const ends = [state.nextScheduled, ageOut].filter((t): t is number => t !== undefined);
+    return {
+      etag: entityTag(fingerprint(rows.map((r) => `${r.slug}:${r.hash}`).join('\n')), 'news', c.get('version')),
+      tags: ['index', 'sitemap'],
+      ...(ends.length && { expiresAt: Math.min(...ends) }),
+      render: async () => c.get('meter').render(() => renderNewsSitemap(c.get('site'), rows)),
+    };
+  });
 }
 
 app.get('/robots.txt', (c) => {
@@ -191,7 +326,7 @@ app.get('/robots.txt', (c) => {
 
 app.get('/media/*', async (c) => {
   const name = c.get('path').slice('/media/'.length);
-  const media = await getMedia(c.env.ARTICLES, name, c.get('kv'));
+  const media = await getMedia(c.env.ARTICLES, name, c.get('kv'), c.get('meter'));
   if (!media) return notFound(c);
   return c.body(media.body, 200, { 'Content-Type': media.contentType, 'Cache-Control': IMMUTABLE });
 });
@@ -220,26 +355,6 @@ app.onError((error, c) => {
     ...(status === 503 && { 'Retry-After': '30' }),
   });
 });
-
-/**
- * A cacheable response: its caching headers always, then a 304 if the client
- * already holds this representation, else the body, rendered only now. A
- * stale fallback is sent whole and marked not to be stored.
- */
-async function respond(
-  c: Context<AppEnv>,
-  rep: Representation,
-  contentType: string,
-  stale: boolean,
-  body: () => Uint8Array | string | Promise<Uint8Array | string>,
-): Promise<Response> {
-  const headers = cacheHeaders(c.get('config'), rep, { stale });
-  if (!stale && isNotModified(c.req.raw, rep)) return c.body(null, 304, headers);
-  const bytes = await body();
-  const encoded = typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes;
-  // An explicit length keeps HEAD's headers identical to GET's.
-  return c.body(encoded as Uint8Array<ArrayBuffer>, 200, { ...headers, 'Content-Type': contentType, 'Content-Length': String(encoded.byteLength) });
-}
 
 const sites = new WeakMap<Config, Site>();
 const loadOptions = new WeakMap<Config, LoadOptions>();
@@ -280,56 +395,41 @@ function siteFor(config: Config, url: string): Site {
 
 function renderContext(c: Context<AppEnv>): RenderContext {
   const config = c.get('config'), site = c.get('site'), version = c.get('version'), kv = c.get('kv');
-  return { site, version, kv: c.env.ARTICLES, kvOptions: kv, imageResizing: config.imageResizing, cacheBytes: config.renderCacheBytes };
+  return {
+    site, version, kv: c.env.ARTICLES, kvOptions: kv, imageResizing: config.imageResizing, cacheBytes: config.renderCacheBytes, meter: c.get('meter'),
+  };
 }
 
 /**
- * The published (not draft) article whose slug follows `prefix` in the path,
- * with the KV read timed; a 404 response when there is none, or the slug is
- * malformed (answered without reading KV).
+ * The published article whose slug follows `prefix` in the path; a 404
+ * response when there is none, the slug is malformed (answered without
+ * reading KV), it is a draft, or it is scheduled (cacheable only until it
+ * appears). Whatever KV holds is checked against the index after the
+ * response, so an upload that skipped the publish command reaches the lists.
  */
 async function publishedArticle(c: Context<AppEnv>, prefix: string) {
   const slug = slugFromPath(c, prefix);
   if (slug === null) return notFound(c);
-  const timing = serverTiming();
-  const loaded = await loadArticle(c.env.ARTICLES, slug, c.get('kv'));
-  timing.mark('kv');
-  if (!loaded || loaded.version.meta.draft) return notFound(c);
-  return { slug, article: loaded.version, stale: loaded.stale, timing };
-}
-
-/**
- * `Server-Timing` for operators: how long the KV read and the render took in
- * this request (render is 0 when it came from the cache). On Cloudflare,
- * timers advance only across I/O, so CPU-only spans read as 0 there.
- */
-function serverTiming() {
-  const start = performance.now();
-  let last = start;
-  const spans: string[] = [];
-  return {
-    /** Ends the span since the last mark under `name`; without a name, just restarts the clock. */
-    mark(name?: string) {
-      const now = performance.now();
-      if (name) spans.push(`${name};dur=${(now - last).toFixed(2)}`);
-      last = now;
-    },
-    apply(res: Response): Response {
-      if (!spans.some((s) => s.startsWith('render;'))) spans.push('render;dur=0');
-      res.headers.set('Server-Timing', [...spans, `total;dur=${(performance.now() - start).toFixed(2)}`].join(', '));
-      return res;
-    },
-  };
+  const loaded = await loadArticle(c.env.ARTICLES, slug, c.get('kv'), c.get('meter'));
+  if (!loaded) return notFound(c);
+  const { version } = loaded;
+  if (!loaded.stale && !knownIndexed(version)) {
+    const config = c.get('config');
+    const background = indexDb(c.env.INDEX, config.d1TimeoutMs);
+    later(c)(ensureIndexed(background, version, { writer: 'reader', now: c.get('now'), trustMs: config.indexTrustMs }).catch((error: unknown) => {
+      console.warn(JSON.stringify({ event: 'index.write_back_failed', slug, error: String(error) }));
+    }));
+  }
+  if (version.meta.draft) return notFound(c);
+  const publishedAt = Date.parse(version.meta.date);
+  if (publishedAt > c.get('now')) return notFound(c, publishedAt);
+  return { slug, article: version, stale: loaded.stale };
 }
 
 /** The reader's banner: editors' copy from KV when they have published some, else the code default. */
 async function regionBanner(c: Context<AppEnv>) {
-  const overrides = await loadBannerOverrides(c.env.ARTICLES, c.get('kv'));
+  const overrides = await loadBannerOverrides(c.env.ARTICLES, c.get('kv'), c.get('meter'));
   return bannerFor(c.get('region'), overrides[c.get('region')]);
-}
-
-function notFound(c: Context<AppEnv>): Response {
-  return c.html(renderNotFoundPage(c.get('site')), 404, { 'Cache-Control': notFoundCacheControl(c.get('config')) });
 }
 
 /** The slug after `prefix` in the raw (undecoded) path, or null when it is not a valid slug. */
@@ -356,16 +456,24 @@ function concat(...parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
-// Index pages, feed and sitemap, encoded, by listing version: they change only when the listing does.
-const listingBodies = new ByteLimitedCache<Uint8Array>(8 * 1024 * 1024);
-
-function memoText(key: string, render: () => string): Uint8Array {
-  let bytes = listingBodies.get(key);
-  if (!bytes) {
-    bytes = new TextEncoder().encode(render());
-    listingBodies.set(key, bytes, bytes.byteLength);
+/**
+ * The Cron Trigger: one bounded, resumable step of reconciling the D1 index
+ * with KV (see `indexing/reconcile.ts`).
+ */
+async function scheduled(_controller: ScheduledController, env: Env): Promise<void> {
+  const config = getConfig(env);
+  try {
+    const report = await reconcile(env.ARTICLES, indexDb(env.INDEX, config.d1TimeoutMs), {
+      pages: config.reconcilePages,
+      reads: config.reconcileReads,
+      kvOptions: { cacheTtl: config.kvCacheTtl, timeoutMs: config.kvTimeoutMs },
+      context: { writer: 'reader', now: Date.now(), trustMs: config.indexTrustMs },
+    });
+    console.log(JSON.stringify({ event: 'index.reconcile', ...report }));
+  } catch (error) {
+    if (!(error instanceof StorageUnavailableError)) throw error;
+    console.error(JSON.stringify({ event: 'index.reconcile_failed', error: error.message }));
   }
-  return bytes;
 }
 
-export default app;
+export default { fetch: app.fetch, scheduled };

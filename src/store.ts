@@ -4,13 +4,18 @@
  * KV layout (DESIGN §1): the key is the slug and the value is exactly the
  * article file. Media live under `media/`, banner overrides at `config/banners`;
  * neither can be mistaken for an article, because their keys are not slugs.
- * A key's metadata, when the publish command wrote it, carries what the index
- * needs, so the index costs one `list` and not one `get` per article.
+ * A key's metadata, when the publish command wrote it, carries the content
+ * hash (and what a person browsing the namespace wants to see), so the
+ * reconciler can compare KV with the D1 index from one `list` per 1,000 keys.
  */
-import { parseArticle, type ArticleMeta } from './article.ts';
+import type { ArticleMeta } from './article.ts';
 import type { KVNamespace, KVNamespaceListResult } from '@cloudflare/workers-types';
+import type { Meter } from './http/server-timing.ts';
 import { DIMENSION_BYTES } from './media-dimensions.ts';
 import { isValidSlug } from './slug.ts';
+import { StoredContentError, storageCall } from './storage/failures.ts';
+
+export { StorageUnavailableError, StoredContentError } from './storage/failures.ts';
 
 export const MEDIA_PREFIX = 'media/';
 export const BANNERS_KEY = 'config/banners';
@@ -18,7 +23,7 @@ export const BANNERS_KEY = 'config/banners';
 /** KV metadata may hold at most this many bytes of JSON. */
 export const MAX_METADATA_BYTES = 1024;
 
-/** One article as the index, feed and sitemap see it. */
+/** One article as lists, feeds and sitemaps show it. */
 export interface IndexEntry {
   slug: string;
   title: string;
@@ -37,7 +42,7 @@ export interface ArticleMetadata extends Omit<IndexEntry, 'slug'> {
   v: 1;
 }
 
-/** How KV is read: edge cache lifetime, and how long to wait before giving up. */
+/** How KV is read: edge cache lifetime, how long to wait before giving up, and what counts the call. */
 export interface KvReadOptions {
   cacheTtl: number;
   timeoutMs: number;
@@ -49,21 +54,6 @@ export interface StoredArticle {
   hash: string;
 }
 
-/** KV itself failed (threw or timed out): a 503, never a 404. */
-export class StorageUnavailableError extends Error {
-  override name = 'StorageUnavailableError';
-}
-
-/** The stored value cannot be an article (for example it is not UTF-8): a 500 naming the key. */
-export class StoredContentError extends Error {
-  override name = 'StoredContentError';
-  readonly key: string;
-  constructor(key: string, message: string) {
-    super(`${key}: ${message}`);
-    this.key = key;
-  }
-}
-
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 /**
@@ -71,8 +61,8 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
  * computed from the stored bytes, not taken from metadata, so it is always the
  * version of what is actually being served.
  */
-export async function getArticle(kv: KVNamespace, slug: string, options: KvReadOptions): Promise<StoredArticle | null> {
-  const value = await callKv(`get ${slug}`, options, () => kv.get(slug, { type: 'arrayBuffer', cacheTtl: options.cacheTtl }));
+export async function getArticle(kv: KVNamespace, slug: string, options: KvReadOptions, meter?: Meter): Promise<StoredArticle | null> {
+  const value = await callKv(`get ${slug}`, options, meter, () => kv.get(slug, { type: 'arrayBuffer', cacheTtl: options.cacheTtl }));
   if (value === null) return null;
   let source: string;
   try {
@@ -84,8 +74,8 @@ export async function getArticle(kv: KVNamespace, slug: string, options: KvReadO
 }
 
 /** The banners file, as text; null when editors have not published one. */
-export async function getBannerFile(kv: KVNamespace, options: KvReadOptions): Promise<string | null> {
-  return callKv(`get ${BANNERS_KEY}`, options, () => kv.get(BANNERS_KEY, { type: 'text', cacheTtl: options.cacheTtl }));
+export async function getBannerFile(kv: KVNamespace, options: KvReadOptions, meter?: Meter): Promise<string | null> {
+  return callKv(`get ${BANNERS_KEY}`, options, meter, () => kv.get(BANNERS_KEY, { type: 'text', cacheTtl: options.cacheTtl }));
 }
 
 /** A media file's body and type; null when missing or of a type not served. */
@@ -93,18 +83,19 @@ export async function getMedia(
   kv: KVNamespace,
   name: string,
   options: KvReadOptions,
+  meter?: Meter,
 ): Promise<{ body: ArrayBuffer; contentType: string } | null> {
   const contentType = mediaType(name);
   if (!contentType) return null;
-  const value = await callKv(`get ${MEDIA_PREFIX}${name}`, options, () =>
+  const value = await callKv(`get ${MEDIA_PREFIX}${name}`, options, meter, () =>
     kv.get(MEDIA_PREFIX + name, { type: 'arrayBuffer', cacheTtl: options.cacheTtl }),
   );
   return value === null ? null : { body: value, contentType };
 }
 
 /** The first {@link DIMENSION_BYTES} of a media file (enough to read its size); null when missing. */
-export async function getMediaHead(kv: KVNamespace, name: string, options: KvReadOptions): Promise<Uint8Array | null> {
-  const stream = await callKv(`get ${MEDIA_PREFIX}${name}`, options, () =>
+export async function getMediaHead(kv: KVNamespace, name: string, options: KvReadOptions, meter?: Meter): Promise<Uint8Array | null> {
+  const stream = await callKv(`get ${MEDIA_PREFIX}${name}`, options, meter, () =>
     kv.get(MEDIA_PREFIX + name, { type: 'stream', cacheTtl: options.cacheTtl }),
   );
   if (!stream) return null;
@@ -151,48 +142,27 @@ export function mediaType(name: string): string | null {
   return match ? MEDIA_TYPES[match[1]!]! : null;
 }
 
-/**
- * Every article in the namespace, drafts included, in key order. Keys with
- * valid metadata cost nothing beyond the `list`; a key without (a plain
- * `wrangler kv key put`) is read and parsed so it still appears. A key whose
- * file does not parse is logged and left out, so one bad article cannot take
- * the index down.
- */
-export async function listArticles(kv: KVNamespace, options: KvReadOptions): Promise<IndexEntry[]> {
-  const entries: IndexEntry[] = [];
-  const unindexed: string[] = [];
-  let cursor: string | undefined;
-  do {
-    const page: KVNamespaceListResult<unknown> = await callKv('list', options, () => kv.list({ cursor, limit: 1000 }));
-    for (const key of page.keys) {
-      if (!isValidSlug(key.name)) continue;
-      const entry = entryFromMetadata(key.name, key.metadata);
-      if (entry) entries.push(entry);
-      else unindexed.push(key.name);
-    }
-    cursor = page.list_complete ? undefined : page.cursor;
-  } while (cursor);
-
-  const recovered = await Promise.all(unindexed.map((slug) => entryFromValue(kv, slug, options)));
-  for (const entry of recovered) if (entry) entries.push(entry);
-  return entries;
+/** One page of article keys in KV, in key order, with the content hash their metadata carries (if any). */
+export interface ArticleKeyPage {
+  keys: { slug: string; hash: string | null }[];
+  /** The last key on the page, article or not: where the next page starts. */
+  lastKey: string | null;
+  /** For the next page; null when this was the last. */
+  cursor: string | null;
 }
 
-async function entryFromValue(kv: KVNamespace, slug: string, options: KvReadOptions): Promise<IndexEntry | null> {
-  try {
-    const stored = await getArticle(kv, slug, options);
-    if (!stored) return null; // deleted between list and get
-    const parsed = parseArticle(stored.source, slug);
-    if (!parsed.ok) {
-      console.error(JSON.stringify({ event: 'index.skip', slug, problems: parsed.problems }));
-      return null;
-    }
-    return { ...indexFields(parsed.article), hash: stored.hash };
-  } catch (error) {
-    if (error instanceof StorageUnavailableError) throw error;
-    console.error(JSON.stringify({ event: 'index.skip', slug, error: String(error) }));
-    return null;
-  }
+/**
+ * One `list` call's worth of article keys. Keys that are not slugs (media,
+ * banner copy) are left out. Only the reconciler lists KV: no reader request does.
+ */
+export async function listArticleKeys(kv: KVNamespace, cursor: string | null, options: KvReadOptions, meter?: Meter): Promise<ArticleKeyPage> {
+  const page: KVNamespaceListResult<unknown> = await callKv('list', options, meter, () =>
+    kv.list({ limit: 1000, ...(cursor !== null && { cursor }) }));
+  const keys = page.keys.filter((key) => isValidSlug(key.name)).map((key) => ({
+    slug: key.name,
+    hash: entryFromMetadata(key.name, key.metadata)?.hash ?? null,
+  }));
+  return { keys, lastKey: page.keys.at(-1)?.name ?? null, cursor: page.list_complete ? null : page.cursor };
 }
 
 function indexFields(meta: ArticleMeta): Omit<IndexEntry, 'hash'> {
@@ -263,24 +233,8 @@ export async function contentHash(source: string | ArrayBuffer | Uint8Array): Pr
   return hex;
 }
 
-/** Newest first by first-published date, then by slug so the order is total. */
-export function byNewest(a: IndexEntry, b: IndexEntry): number {
-  return Date.parse(b.date) - Date.parse(a.date) || (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0);
-}
-
-/** Runs a KV call, turning a throw or a hang past the timeout into {@link StorageUnavailableError}. */
-async function callKv<T>(operation: string, options: KvReadOptions, call: () => Promise<T>): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${options.timeoutMs} ms`)), options.timeoutMs);
-  });
-  try {
-    return await Promise.race([call(), timeout]);
-  } catch (error) {
-    throw new StorageUnavailableError(`KV ${operation} failed: ${error instanceof Error ? error.message : String(error)}`, {
-      cause: error,
-    });
-  } finally {
-    if (timer !== undefined) clearTimeout(timer);
-  }
+/** Runs a KV call with the timeout, counted by `meter`. */
+function callKv<T>(operation: string, options: KvReadOptions, meter: Meter | undefined, call: () => Promise<T>): Promise<T> {
+  const attempt = () => storageCall(`KV ${operation}`, options.timeoutMs, call);
+  return meter ? meter.call('kv', attempt) : attempt();
 }

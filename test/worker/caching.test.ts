@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { articleCache } from '../../src/articles.ts';
 import { contentHash } from '../../src/store.ts';
 import app from '../../src/index.ts';
+import { switchableD1, switchableKv } from './bindings.ts';
 import { ORIGIN, articleFile, bannerRegion, seedArticle } from './helpers.ts';
 
 const SOURCE = articleFile('title: Caching\ndate: 2026-11-20T08:30:00Z\nupdated: 2026-11-21T10:00:00Z', 'First text.\n');
@@ -16,23 +17,6 @@ function fetchVia(bindings: object, path: string, headers: Record<string, string
 
 function fetchApp(path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<Response> {
   return fetchVia(env, path, headers, method);
-}
-
-/** A KV binding that works until told to throw or to hang. */
-function switchableKv(real: KVNamespace) {
-  let mode: 'ok' | 'throw' | 'hang' = 'ok';
-  const kv = new Proxy(real, {
-    get(target, prop) {
-      const value = Reflect.get(target, prop);
-      if (typeof value !== 'function') return value;
-      return (...args: unknown[]) => {
-        if (mode === 'throw') return Promise.reject(new Error('KV is down'));
-        if (mode === 'hang') return new Promise(() => {});
-        return value.apply(target, args);
-      };
-    },
-  });
-  return { kv, set: (next: typeof mode) => void (mode = next) };
 }
 
 beforeAll(async () => {
@@ -109,7 +93,7 @@ describe('conditional requests', () => {
     // Everything but the timings, whose values are this request's own.
     const headers = (res: Response) => [...res.headers].filter(([name]) => name !== 'server-timing').sort();
     expect(headers(head)).toEqual(headers(get));
-    expect(head.headers.get('Server-Timing')).toMatch(/^kv;dur=[\d.]+, render;dur=[\d.]+, total;dur=[\d.]+$/);
+    expect(head.headers.get('Server-Timing')).toMatch(/^kv;dur=[\d.]+;desc="\d+ calls?", d1;dur=[\d.]+;desc="\d+ calls?", render;dur=[\d.]+, total;dur=[\d.]+$/);
     const head304 = await fetchApp(PATH, { 'CF-IPCountry': 'NZ', 'If-None-Match': get.headers.get('ETag')! }, 'HEAD');
     expect(head304.status).toBe(304);
   });
@@ -210,9 +194,12 @@ describe('when KV fails', () => {
     expect(res.headers.get('Cache-Control')).toBe('no-store');
   });
 
-  it('serves the last listing, marked not to be stored, once its lifetime has passed', async () => {
-    const { kv, set } = switchableKv(env.ARTICLES);
-    const bindings = { ...env, ARTICLES: kv, ISOLATE_CACHE_TTL: '30' };
+});
+
+describe('when D1 fails', () => {
+  it('serves the last rendered list, marked not to be stored, once its lifetime has passed', async () => {
+    const { db, set } = switchableD1(env.INDEX);
+    const bindings = { ...env, INDEX: db, ISOLATE_CACHE_TTL: '30' };
     const fresh = await fetchVia(bindings, '/');
     expect(fresh.status).toBe(200);
     expect(fresh.headers.get('Cache-Control')).toContain('public');
@@ -224,9 +211,48 @@ describe('when KV fails', () => {
       expect(stale.status).toBe(200);
       expect(await stale.text()).toContain('Caching');
       expect(stale.headers.get('Cache-Control')).toBe('no-store');
+      expect(stale.headers.get('CDN-Cache-Control')).toBe('no-store');
+      expect(stale.headers.get('ETag')).toBe(fresh.headers.get('ETag'));
     } finally {
       vi.useRealTimers();
     }
   });
-});
 
+  it('serves the last copy when the page query fails after the state was read', async () => {
+    const { db, set } = switchableD1(env.INDEX);
+    const bindings = { ...env, INDEX: db };
+    const fresh = await fetchVia(bindings, '/feed.xml');
+    expect(fresh.status).toBe(200);
+    await seedArticle('feed-change', articleFile('title: A change to the index\ndate: 2026-02-01'));
+    set('throw');
+    const stale = await fetchVia(bindings, '/feed.xml');
+    expect(stale.status).toBe(200);
+    expect(stale.headers.get('Cache-Control')).toBe('no-store');
+    expect(await stale.text()).toBe(await fresh.text());
+  });
+
+  it('answers 503 with Retry-After and no-store for a list never rendered before', async () => {
+    const { db, set } = switchableD1(env.INDEX);
+    set('throw');
+    const res = await fetchVia({ ...env, INDEX: db }, '/sections/never-listed');
+    expect(res.status).toBe(503);
+    expect(res.headers.get('Retry-After')).toBe('30');
+    expect(res.headers.get('Cache-Control')).toBe('no-store');
+  });
+
+  it('gives up on a hanging D1 after D1_TIMEOUT_MS instead of hanging the request', async () => {
+    const { db, set } = switchableD1(env.INDEX);
+    set('hang');
+    const res = await fetchVia({ ...env, INDEX: db, D1_TIMEOUT_MS: '150' }, '/sections/hanging');
+    expect(res.status).toBe(503);
+    expect(res.headers.get('Cache-Control')).toBe('no-store');
+  });
+
+  it('still serves articles, which come from KV', async () => {
+    const { db, set } = switchableD1(env.INDEX);
+    set('throw');
+    const res = await fetchVia({ ...env, INDEX: db }, PATH);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('Cache-Control')).toContain('public');
+  });
+});

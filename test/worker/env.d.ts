@@ -1,8 +1,21 @@
+import type { D1Migration } from 'cloudflare:test';
+
 declare module 'cloudflare:workers' {
   namespace Cloudflare {
     interface Exports {
-      default: { fetch(request: Request): Promise<Response> };
+      default: {
+        fetch(request: Request): Promise<Response>;
+        scheduled(controller: ScheduledController): Promise<void>;
+      };
     }
   }
 }
-export {};
+
+declare global {
+  namespace Cloudflare {
+    interface Env {
+      /** The migrations in `migrations/`, read by vitest.config.ts. */
+      TEST_MIGRATIONS: D1Migration[];
+    }
+  }
+}

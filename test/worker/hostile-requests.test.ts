@@ -26,6 +26,8 @@ describe('malformed slugs', () => {
     '/articles/caf%C3%A9', '/articles/a--b', '/articles/-a', '/articles/a_b', `/articles/${'a'.repeat(201)}`,
     `/articles/${'a/'.repeat(150)}a`, '/articles/a%20b', '/articles/%0d%0aSet-Cookie:x=1', '/api/articles/..%2f',
     '/api/articles/A', '/preview/Bad%2FSlug?expires=1&sig=x',
+    // KV keeps banner copy and images beside the articles: never read them as articles.
+    '/articles/config/banners', '/api/articles/config/banners', '/articles/media/ferry',
   ];
   for (const path of paths) {
     it(`${path.slice(0, 60)} is a 404 (or 403 for previews) without a KV read`, async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ArticleMeta } from '../../src/article.ts';
 import { DEFAULT_BANNERS, fillPlaceholders, renderBanner, validateBannerCopy } from '../../src/banner.ts';
-import { escapeXml, renderFeed, renderSitemap } from '../../src/feed.ts';
+import { escapeXml, renderFeed, renderNewsSitemap, renderSitemap } from '../../src/feed.ts';
 import { BANNER_SLOT, formatDate, jsonForScript, renderArticlePage, renderIndexPage, sectionLabel } from '../../src/pages.ts';
 import { REGION_GROUPS } from '../../src/region.ts';
 import { toMetadata, type IndexEntry } from '../../src/store.ts';
@@ -73,7 +73,11 @@ describe('feed and sitemap', () => {
     const entries: IndexEntry[] = [{ slug: 'x', title: 'T & \u0008', date: '2026-01-01', draft: false, hash: 'b'.repeat(32) }];
     expect(renderFeed(site, entries)).toContain('<title>T &amp; </title>');
     expect(renderFeed(site, entries)).toContain('<published>2026-01-01T00:00:00Z</published>');
-    expect(renderSitemap(site, entries)).toContain('<lastmod>2026-01-01T00:00:00Z</lastmod>');
+    expect(renderSitemap(site, [{ path: '/articles/x', lastmod: Date.parse('2026-01-01') }])).toContain('<lastmod>2026-01-01T00:00:00Z</lastmod>');
+    const news = renderNewsSitemap(site, [{ slug: 'x', title: 'T & \u0008', date: '2026-01-01T08:00:00Z', language: 'en-GB' }]);
+    expect(news).toContain('<news:title>T &amp; </news:title>');
+    expect(news).toContain('<news:language>en</news:language>');
+    expect(news).toContain('<news:publication_date>2026-01-01T08:00:00Z</news:publication_date>');
   });
 });
 

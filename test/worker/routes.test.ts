@@ -2,7 +2,7 @@ import { env } from 'cloudflare:workers';
 import { XMLValidator } from 'fast-xml-parser';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SUPPORT_SCRIPT } from '../../src/banner-script.ts';
-import { articleFile, bannerRegion, get, seedArticle } from './helpers.ts';
+import { articleFile, bannerRegion, get, seedArticle, waitForIndexed } from './helpers.ts';
 
 const FERRY = articleFile(`
 title: Ferry <returns> & "sails"
@@ -170,7 +170,7 @@ describe('drafts', () => {
   });
 
   it('leaves drafts out of the index, feed and sitemap', async () => {
-    for (const path of ['/', '/feed.xml', '/sitemap.xml']) {
+    for (const path of ['/', '/feed.xml', '/sitemap.xml', '/sitemaps/articles-2026-11.xml', '/sitemaps/news.xml', '/sections/business']) {
       const text = await (await get(path)).text();
       expect(text, path).not.toContain('Secret draft');
       expect(text, path).not.toContain('business/secret');
@@ -179,7 +179,9 @@ describe('drafts', () => {
 });
 
 describe('index', () => {
-  it('lists published articles newest first, including one without metadata', async () => {
+  it('lists published articles newest first, including a plain upload once a reader has viewed it', async () => {
+    expect((await get('/articles/plain-upload')).status).toBe(200);
+    await waitForIndexed('plain-upload');
     const res = await get('/');
     expect(res.status).toBe(200);
     const html = await res.text();
@@ -214,6 +216,8 @@ describe('JSON API', () => {
 
 describe('feed, sitemap and robots', () => {
   it('serves a well-formed Atom feed of published articles', async () => {
+    await get('/articles/plain-upload');
+    await waitForIndexed('plain-upload');
     const res = await get('/feed.xml');
     expect(res.headers.get('Content-Type')).toBe('application/atom+xml; charset=utf-8');
     const xml = await res.text();
@@ -223,16 +227,29 @@ describe('feed, sitemap and robots', () => {
     expect(xml.match(/<entry>/g)).toHaveLength(3);
   });
 
-  it('serves a well-formed sitemap', async () => {
-    const xml = await (await get('/sitemap.xml')).text();
+  it('serves a well-formed sitemap index whose month sitemap lists the published articles', async () => {
+    const index = await (await get('/sitemap.xml')).text();
+    expect(XMLValidator.validate(index)).toBe(true);
+    expect(index).toContain('<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">');
+    expect(index).toContain('<loc>https://news.test/sitemaps/pages.xml</loc>');
+    expect(index).toMatch(/<loc>https:\/\/news.test\/sitemaps\/articles-2026-11.xml<\/loc><lastmod>\d{4}-\d\d-\d\dT[\d:.]+Z<\/lastmod>/);
+    const month = await get('/sitemaps/articles-2026-11.xml');
+    expect(month.headers.get('Content-Type')).toBe('application/xml; charset=utf-8');
+    const xml = await month.text();
     expect(XMLValidator.validate(xml)).toBe(true);
     expect(xml).toContain('<loc>https://news.test/articles/world/americas/delta-seeds</loc>');
-    expect(xml.match(/<url>/g)).toHaveLength(4);
+    expect(xml).toContain('<loc>https://news.test/articles/local/ferry</loc><lastmod>2026-11-21T09:00:00Z</lastmod>');
+    expect(xml).not.toContain('business/secret');
+    const pages = await (await get('/sitemaps/pages.xml')).text();
+    expect(pages).toContain('<loc>https://news.test/</loc>');
+    expect(pages).toContain('<loc>https://news.test/sections/local</loc>');
+    expect(pages).toContain('<loc>https://news.test/sections/world</loc>');
   });
 
-  it('points robots.txt at the sitemap', async () => {
+  it('points robots.txt at the sitemap index and the news sitemap', async () => {
     const text = await (await get('/robots.txt')).text();
     expect(text).toContain('Sitemap: https://news.test/sitemap.xml');
+    expect(text).toContain('Sitemap: https://news.test/sitemaps/news.xml');
   });
 });
 

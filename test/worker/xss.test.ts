@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { parseArticle } from '../../src/article.ts';
-import { renderFeed, renderSitemap } from '../../src/feed.ts';
+import { renderFeed, renderNewsSitemap } from '../../src/feed.ts';
 import { renderMarkdown, renderPlainParagraphs } from '../../src/markdown.ts';
 import { BANNER_SLOT, renderArticlePage } from '../../src/pages.ts';
 import { articleFile, get, seedArticle } from './helpers.ts';
@@ -32,12 +32,15 @@ describe(`the XSS corpus (${MARKDOWN_XSS.length} markdown payloads)`, () => {
   });
 });
 
+/** Published an hour ago, so the article is in the news sitemap too. */
+const RECENT = new Date(Date.now() - 3600_000).toISOString().replace(/\.\d+Z$/, 'Z');
+
 /** An article whose every free-text field holds `value`, as YAML double-quoted strings. */
 function hostileArticle(value: string): string {
   const q = JSON.stringify(value);
   return articleFile(`
 title: ${q}
-date: 2026-11-20T08:30:00Z
+date: ${RECENT}
 standfirst: ${q}
 authors:
   - name: ${q}
@@ -54,7 +57,7 @@ image:
 
 describe(`front-matter injections (${FRONT_MATTER_XSS.length} values, every context)`, () => {
   FRONT_MATTER_XSS.forEach((value, n) => {
-    it(`keeps ${JSON.stringify(value)} inert in the page, feed, sitemap and JSON`, async () => {
+    it(`keeps ${JSON.stringify(value)} inert in the page, feed, sitemaps and JSON`, async () => {
       const slug = `xss/case-${n}`;
       await seedArticle(slug, hostileArticle(value));
       const page = await (await get(`/articles/${slug}`)).text();
@@ -68,9 +71,11 @@ describe(`front-matter injections (${FRONT_MATTER_XSS.length} values, every cont
       expect(api.title).toBe(value.trim());
       expect(api.image.caption).toBe(value.trim());
 
-      for (const path of ['/feed.xml', '/sitemap.xml']) {
+      const month = `/sitemaps/articles-${RECENT.slice(0, 7)}.xml`;
+      for (const path of ['/feed.xml', '/sitemap.xml', month, '/sitemaps/news.xml']) {
         const xml = await (await get(path)).text();
         expect(XMLValidator.validate(xml), path).toBe(true);
+        if (path !== '/sitemap.xml') expect(xml, path).toContain(`/articles/${slug}<`);
         expect(xml, path).not.toMatch(/<script/i);
       }
       expect(findUnsafe(await (await get('/')).text(), { page: true })).toEqual([]);
@@ -107,7 +112,7 @@ describe('property: any markdown renders inert', () => {
 describe('property: any front-matter text stays inert', () => {
   const text = fc.oneof(hostileMarkdown, fc.string({ maxLength: 80, unit: 'binary' }));
 
-  it('in the page, its JSON-LD, the feed and the sitemap', () => {
+  it('in the page, its JSON-LD, the feed and the news sitemap', () => {
     fc.assert(fc.property(text, text, (title, caption) => {
       const source = articleFile(
         `title: ${JSON.stringify(title)}\ndate: 2026-01-01\nstandfirst: ${JSON.stringify(caption)}\n` +
@@ -121,7 +126,7 @@ describe('property: any front-matter text stays inert', () => {
       expect(jsonLd.headline).toBe(parsed.article.title);
       const entry = { slug: 'p/x', title: parsed.article.title, standfirst: parsed.article.standfirst, date: '2026-01-01', draft: false, hash: 'a'.repeat(32) };
       expect(XMLValidator.validate(renderFeed(site, [entry]))).toBe(true);
-      expect(XMLValidator.validate(renderSitemap(site, [entry]))).toBe(true);
+      expect(XMLValidator.validate(renderNewsSitemap(site, [{ ...entry, language: 'en' }]))).toBe(true);
     }), { numRuns: 400 });
   });
 });

@@ -1,0 +1,27 @@
+/** The Hono environment every route and middleware shares: bindings, and what the first middleware works out per request. */
+import type { LoadOptions } from '../articles.ts';
+import type { Config } from '../config.ts';
+import type { Site } from '../pages.ts';
+import type { RegionGroup } from '../region.ts';
+import type { IndexDb } from '../storage/index-db.ts';
+import type { Meter } from './server-timing.ts';
+
+export type AppEnv = {
+  Bindings: Env;
+  Variables: {
+    config: Config;
+    site: Site;
+    region: RegionGroup;
+    /** The page version: templates, stylesheet, deployment and rendering settings. */
+    version: string;
+    /** How KV is read. */
+    kv: LoadOptions;
+    /** The request path exactly as sent, not percent-decoded. */
+    path: string;
+    /** The request's clock, read once: every decision about scheduled articles uses it. */
+    now: number;
+    meter: Meter;
+    /** The D1 index, through this request's session. */
+    index: IndexDb;
+  };
+};

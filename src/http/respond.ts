@@ -1,0 +1,70 @@
+/**
+ * Turning what a route found into a response, with the caching contract:
+ * cacheable bodies (with a 304 when the client is current), 404s with a short
+ * lifetime, and work that may finish after the response.
+ */
+import type { Context } from 'hono';
+import { cacheHeaders, isNotModified, notFoundCacheControl, type Representation } from '../http-cache.ts';
+import type { ListBody } from '../listing/bodies.ts';
+import { renderNotFoundPage } from '../pages.ts';
+import type { AppEnv } from './app-env.ts';
+
+/** A body as bytes or text, a list body that may turn out to be a stale copy, or null: no such document after all (a 404). */
+export type Body = Uint8Array | string | ListBody | null;
+
+/**
+ * A cacheable response: its caching headers always, then a 304 if the client
+ * already holds this representation, else the body, produced only now. A
+ * stale copy (KV or D1 failed) is sent whole, with its own ETag, marked not to
+ * be stored. A body of null is a 404, cacheable no longer than the representation.
+ */
+export async function respond(
+  c: Context<AppEnv>,
+  rep: Representation,
+  contentType: string,
+  stale: boolean,
+  body: () => Body | Promise<Body>,
+): Promise<Response> {
+  const config = c.get('config'), now = c.get('now');
+  if (!stale && isNotModified(c.req.raw, rep)) return c.body(null, 304, cacheHeaders(config, rep, { now }));
+  const produced = await body();
+  if (produced === null) return notFound(c, rep.expiresAt);
+  let bytes: Uint8Array;
+  if (typeof produced === 'string') bytes = new TextEncoder().encode(produced);
+  else if (produced instanceof Uint8Array) bytes = produced;
+  else {
+    bytes = produced.bytes;
+    if (produced.stale) {
+      stale = true;
+      rep = { ...rep, etag: produced.etag };
+    }
+  }
+  // An explicit length keeps HEAD's headers identical to GET's.
+  return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
+    ...cacheHeaders(config, rep, { stale, now }),
+    'Content-Type': contentType,
+    'Content-Length': String(bytes.byteLength),
+  });
+}
+
+/** The 404 page, cacheable briefly, and never past `until` (when a scheduled article appears). */
+export function notFound(c: Context<AppEnv>, until?: number): Response {
+  return c.html(renderNotFoundPage(c.get('site')), 404, { 'Cache-Control': notFoundCacheControl(c.get('config'), until, c.get('now')) });
+}
+
+/**
+ * Hands work that may finish after the response to the runtime
+ * (`waitUntil`); without an execution context (a test calling `app.fetch`
+ * directly), the work simply runs on. The work must handle its own errors.
+ */
+export function later(c: Context<AppEnv>): (work: Promise<unknown>) => void {
+  let context: { waitUntil(work: Promise<unknown>): void } | undefined;
+  try {
+    context = c.executionCtx;
+  } catch {
+    context = undefined;
+  }
+  return (work) => {
+    if (context) context.waitUntil(work);
+  };
+}

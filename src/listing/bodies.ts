@@ -1,0 +1,59 @@
+/**
+ * Rendered list documents (index and section pages, feeds, sitemaps) kept in
+ * isolate memory, UTF-8 encoded, by route and ETag: a list is rendered once
+ * per index version, and its last good copy is what readers get, marked
+ * `no-store`, while D1 is failing.
+ */
+import { ByteLimitedCache } from '../lru.ts';
+import { StorageUnavailableError } from '../storage/failures.ts';
+
+export interface ListBody {
+  bytes: Uint8Array;
+  /** The ETag these bytes are the representation of. */
+  etag: string;
+  /** True when D1 failed and these are the bytes of an earlier version. */
+  stale: boolean;
+}
+
+let bodies: ByteLimitedCache<{ etag: string; bytes: Uint8Array }> | undefined;
+
+function memory(budgetBytes: number): ByteLimitedCache<{ etag: string; bytes: Uint8Array }> {
+  if (!bodies) bodies = new ByteLimitedCache(budgetBytes);
+  else if (bodies.maxBytes !== budgetBytes) bodies.resize(budgetBytes);
+  return bodies;
+}
+
+/**
+ * The body for `key` at `etag`: from memory when this version was rendered
+ * before, else rendered now (`render` reads D1; null when there turns out to
+ * be no such document). When `render` finds D1 unavailable, the last copy
+ * rendered for `key` is returned as stale; with none, the error propagates.
+ */
+export async function listBody(key: string, etag: string, budgetBytes: number, render: () => Promise<string | null>): Promise<ListBody | null> {
+  const cache = memory(budgetBytes);
+  const kept = cache.get(key);
+  if (kept && kept.etag === etag) return { ...kept, stale: false };
+  let text: string | null;
+  try {
+    text = await render();
+  } catch (error) {
+    if (error instanceof StorageUnavailableError && kept) return staleCopy(key, kept, error);
+    throw error;
+  }
+  if (text === null) return null;
+  const bytes = new TextEncoder().encode(text);
+  cache.set(key, { etag, bytes }, bytes.byteLength);
+  return { bytes, etag, stale: false };
+}
+
+/** The last copy rendered for `key`, when D1 failed before its version could even be read; else the error again. */
+export function lastListBody(key: string, budgetBytes: number, error: StorageUnavailableError): ListBody {
+  const kept = memory(budgetBytes).get(key);
+  if (!kept) throw error;
+  return staleCopy(key, kept, error);
+}
+
+function staleCopy(key: string, kept: { etag: string; bytes: Uint8Array }, error: Error): ListBody {
+  console.warn(JSON.stringify({ event: 'storage.stale', what: key, error: error.message }));
+  return { ...kept, stale: true };
+}

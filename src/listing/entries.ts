@@ -1,0 +1,100 @@
+/**
+ * The entries a list page, feed or sitemap shows, read from the D1 index. Each
+ * read is one query bounded by the page it fills, never by the archive: the
+ * first pages of a list are an index range scan from its newest end; deeper
+ * pages seek to a keyset anchor counted from the oldest end and skip fewer
+ * than {@link ANCHOR_STEP} rows.
+ */
+import type { IndexDb } from '../storage/index-db.ts';
+import {
+  ANCHOR_STEP, buildAnchorsStatement, monthEntriesStatement, newestEntriesStatement, oldestEntriesStatement,
+  recentEntriesStatement, sitemapMonthsStatement,
+} from '../storage/index-sql.ts';
+import type { IndexEntry } from '../store.ts';
+
+interface CardRow {
+  slug: string;
+  hash: string;
+  title: string;
+  date: string;
+  updated: string | null;
+  standfirst: string | null;
+  section: string | null;
+  language: string;
+  imageSrc: string | null;
+  imageAlt: string | null;
+  anchorOrdinal?: number;
+}
+
+/** What a list shows of one article. */
+export type ListEntry = IndexEntry & { language: string };
+
+function toEntry(row: CardRow): ListEntry {
+  return {
+    slug: row.slug,
+    hash: row.hash,
+    title: row.title,
+    date: row.date,
+    draft: false,
+    language: row.language,
+    ...(row.updated !== null && { updated: row.updated }),
+    ...(row.standfirst !== null && { standfirst: row.standfirst }),
+    ...(row.section !== null && { section: row.section }),
+    ...(row.imageSrc !== null && row.imageAlt !== null && { image: { src: row.imageSrc, alt: row.imageAlt } }),
+  };
+}
+
+/**
+ * Page `page` (from 1) of a list of `total` visible entries, `size` to a page,
+ * newest first. `later` receives work that may run after the response: the
+ * anchors a deep page found missing, so the next reader of it seeks directly.
+ */
+export async function listEntries(
+  db: IndexDb,
+  list: string,
+  { total, now, page, size, later }: { total: number; now: number; page: number; size: number; later?: (work: Promise<unknown>) => void },
+): Promise<ListEntry[]> {
+  const skip = (page - 1) * size;
+  if (skip < ANCHOR_STEP) return (await db.all<CardRow>(newestEntriesStatement(list, now, skip, size))).map(toEntry);
+  // Deep pages, counted from the oldest end: ordinals there never move when new articles arrive.
+  const start = Math.max(0, total - skip - size);
+  const count = total - skip - start;
+  if (count <= 0) return [];
+  const rows = await db.all<CardRow>(oldestEntriesStatement(list, start, count));
+  const anchor = rows[0]?.anchorOrdinal;
+  if (later && anchor !== undefined && start - anchor >= ANCHOR_STEP) {
+    later(db.write([buildAnchorsStatement(list, anchor, start)]).catch((error: unknown) => {
+      console.warn(JSON.stringify({ event: 'index.anchors', list, error: String(error) }));
+    }));
+  }
+  return rows.reverse().map(toEntry);
+}
+
+/** A month of the front page list, for the sitemap index. */
+export interface SitemapMonth {
+  /** `YYYY-MM`, UTC. */
+  month: string;
+  /** Entries that month, scheduled ones included. */
+  total: number;
+  lastmod: number;
+}
+
+/** Every month with published articles, up to the month of `now`, newest first. */
+export function sitemapMonths(db: IndexDb, now: number): Promise<SitemapMonth[]> {
+  return db.all<SitemapMonth>(sitemapMonthsStatement(new Date(now).toISOString().slice(0, 7)));
+}
+
+/** Articles a month's sitemap part lists: slug and last modification. */
+export function monthEntries(
+  db: IndexDb, month: string, { now, offset, limit }: { now: number; offset: number; limit: number },
+): Promise<{ slug: string; modifiedAt: number }[]> {
+  const [year, mon] = month.split('-').map(Number) as [number, number];
+  return db.all(monthEntriesStatement(Date.UTC(year, mon - 1, 1), Date.UTC(year, mon, 1), now, offset, limit));
+}
+
+/** Articles first published in the `windowMs` before `now`, newest first, at most `limit`: the news sitemap. */
+export function recentEntries(
+  db: IndexDb, { now, windowMs, limit }: { now: number; windowMs: number; limit: number },
+): Promise<{ slug: string; title: string; date: string; language: string; hash: string }[]> {
+  return db.all(recentEntriesStatement(now - windowMs, now, limit));
+}
