@@ -4,18 +4,23 @@
  * 1. Validates every file (articles, the banners file, the media they use)
  *    and uploads nothing if any is invalid.
  * 2. Reads what the namespace already holds (one `wrangler kv key list`) and
- *    skips everything whose content hash is unchanged.
+ *    which versions the D1 index holds, and skips everything whose content
+ *    hash is unchanged in each.
  * 3. Writes the rest through `wrangler kv bulk put`: media first, then banner
- *    copy, then articles with the metadata the index needs.
+ *    copy, then articles with their content hash in the metadata.
+ * 4. Writes the index rows of every article whose row is missing or at
+ *    another version, in one `wrangler d1 execute` (one transaction).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { previewPath } from '../preview.ts';
+import { indexRow } from '../storage/index-rows.ts';
 import { BANNERS_KEY, toMetadata } from '../store.ts';
 import { runCommand } from './command.ts';
 import { formatProblem, loadContent, type FileProblem } from './content.ts';
+import { chunkedWriteStatements, describeTarget, executeIndexScript, readIndexedHashes } from './index-writer.ts';
 import { projectWrangler, runOrThrow, targetArgs, type Target, type WranglerRunner } from './wrangler.ts';
 
 export interface PublishOptions {
@@ -32,6 +37,8 @@ export interface PublishOptions {
   previewSecret?: string;
   /** Origin preview links start with. */
   previewOrigin?: string;
+  /** The clock, for what counts as scheduled; the real one unless a test sets it. */
+  now?: number;
 }
 
 /** One `wrangler kv bulk put` entry. */
@@ -63,10 +70,10 @@ export async function publish(options: PublishOptions): Promise<number> {
   if (errors.length) return refuse(errors);
 
   const existing = await listExisting(runner, target);
-  const changeOf = (key: string, hash: string): Change => {
-    if (!existing.has(key)) return 'added';
-    return existing.get(key)?.hash === hash ? 'unchanged' : 'updated';
-  };
+  const indexed = await readIndexedHashes(runner, target, content.articles.map((a) => a.article.slug));
+  const change = (present: boolean, current: string | undefined, hash: string): Change =>
+    (!present ? 'added' : current === hash ? 'unchanged' : 'updated');
+  const changeOf = (key: string, hash: string) => change(existing.has(key), existing.get(key)?.hash, hash);
 
   // Media URLs are served as immutable: a name, once published, must keep its bytes.
   const conflicts: string[] = [];
@@ -80,7 +87,9 @@ export async function publish(options: PublishOptions): Promise<number> {
   for (const line of conflicts) log(line);
   if (conflicts.length) return refuse(conflicts);
 
-  const articles = content.articles.map((a) => ({ ...a, change: changeOf(a.article.slug, a.hash) }));
+  const articles = content.articles.map((a) => ({
+    ...a, change: changeOf(a.article.slug, a.hash), indexChange: change(indexed.has(a.article.slug), indexed.get(a.article.slug), a.hash),
+  }));
   const banners = content.banners && { ...content.banners, change: changeOf(BANNERS_KEY, content.banners.hash) };
 
   const entries: BulkEntry[] = [
@@ -92,16 +101,36 @@ export async function publish(options: PublishOptions): Promise<number> {
       key: a.article.slug, value: a.source, metadata: toMetadata(a.article, a.hash),
     })),
   ];
-  if (!options.dryRun) await uploadInBatches(runner, target, entries);
+  const now = options.now ?? Date.now();
+  const rows = articles.filter((a) => a.indexChange !== 'unchanged').map((a) => indexRow(a.article, a.hash));
+  if (!options.dryRun) {
+    await uploadInBatches(runner, target, entries);
+    try {
+      await executeIndexScript(runner, target, chunkedWriteStatements(rows, { writer: 'editor', now, trustMs: 0 }));
+    } catch (error) {
+      log(`${error instanceof Error ? error.message : error}`);
+      log(`\nKV was updated, but the index in ${describeTarget(target)} was not: run the same command again (KV will be skipped, the index written).`);
+      return 1;
+    }
+  }
 
   log(`${options.dryRun ? 'Would publish to' : 'Published to'} ${where}:`);
-  for (const a of articles) log(`  ${a.change.padEnd(9)}  ${a.article.slug}${a.article.draft ? '  (draft)' : ''}`);
+  for (const a of articles) {
+    const notes = [
+      ...(a.article.draft ? ['draft'] : []),
+      ...(!a.article.draft && Date.parse(a.article.date) > now ? [`scheduled for ${new Date(a.article.date).toISOString()}`] : []),
+      ...(a.change === 'unchanged' && a.indexChange !== 'unchanged' ? [`index row ${a.indexChange === 'added' ? 'added' : 'updated'}`] : []),
+    ];
+    log(`  ${a.change.padEnd(9)}  ${a.article.slug}${notes.length ? `  (${notes.join('; ')})` : ''}`);
+  }
   for (const m of media) log(`  ${m.change.padEnd(9)}  ${m.key}`);
   if (banners) log(`  ${banners.change.padEnd(9)}  ${BANNERS_KEY} (banner copy)`);
   const count = (change: Change) => articles.filter((a) => a.change === change).length;
   log(`${count('added')} added, ${count('updated')} updated, ${count('unchanged')} unchanged` +
     ` (articles); ${media.filter((m) => m.change === 'added').length} media added; target: ${where}` +
     `${options.dryRun ? '; dry run, nothing was uploaded' : ''}.`);
+  log(`Index: ${rows.length} row${rows.length === 1 ? '' : 's'} ${options.dryRun ? 'would be written' : 'written'} in ${describeTarget(target)}` +
+    ` (${rows.filter((r) => !indexed.has(r.slug)).length} added, ${rows.filter((r) => indexed.has(r.slug)).length} updated).`);
 
   const drafts = articles.filter((a) => a.article.draft);
   if (drafts.length) {

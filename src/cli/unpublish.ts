@@ -1,15 +1,17 @@
 /**
  * `npm run unpublish -- [--local|--remote] <slug>…`
  *
- * Deletes articles. The index, feed and sitemap are built from the keys, so
- * the articles leave them too. Slugs are checked first; nothing is deleted if
- * any is malformed.
+ * Deletes articles from KV, then their rows from the D1 index (leaving a
+ * tombstone, so a reader still seeing the old file in a KV cache cannot bring
+ * it back). Slugs are checked first; nothing is deleted if any is malformed.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { isValidSlug } from '../slug.ts';
+import { removeSlugsStatements } from '../storage/index-sql.ts';
 import { runCommand } from './command.ts';
+import { describeTarget, executeIndexScript, readIndexedHashes } from './index-writer.ts';
 import { listExisting } from './publish.ts';
 import { projectWrangler, runOrThrow, targetArgs, type Target, type WranglerRunner } from './wrangler.ts';
 
@@ -19,10 +21,11 @@ export interface UnpublishOptions {
   dryRun?: boolean;
   runner: WranglerRunner;
   log: (line: string) => void;
+  now?: number;
 }
 
 /** Deletes the given articles. Returns the process exit code. */
-export async function unpublish({ slugs, target, dryRun = false, runner, log }: UnpublishOptions): Promise<number> {
+export async function unpublish({ slugs, target, dryRun = false, runner, log, now = Date.now() }: UnpublishOptions): Promise<number> {
   if (slugs.length === 0) {
     log('unpublish: name at least one slug, e.g. npm run unpublish -- --local world/americas/delta-floating-gardens');
     return 2;
@@ -35,18 +38,30 @@ export async function unpublish({ slugs, target, dryRun = false, runner, log }: 
     log('Nothing was deleted.');
     return 1;
   }
-  const where = target.remote ? 'remote KV' : 'local KV';
+  const where = target.remote ? 'remote KV and the remote index' : 'local KV and the local index';
   const existing = await listExisting(runner, target);
-  const present = normalised.filter((s) => existing.has(s));
-  for (const slug of normalised) if (!existing.has(slug)) log(`  not found  ${slug}`);
+  const indexed = await readIndexedHashes(runner, target, normalised);
+  // An article can be in the index without its key (a deletion that bypassed this command): remove the row all the same.
+  const present = normalised.filter((s) => existing.has(s) || indexed.has(s));
+  for (const slug of normalised) if (!present.includes(slug)) log(`  not found  ${slug}`);
   if (present.length && !dryRun) {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'broadsheet-unpublish-'));
+    const keys = present.filter((s) => existing.has(s));
+    if (keys.length) {
+      const dir = await mkdtemp(path.join(os.tmpdir(), 'broadsheet-unpublish-'));
+      try {
+        const file = path.join(dir, 'keys.json');
+        await writeFile(file, JSON.stringify(keys));
+        await runOrThrow(runner, ['kv', 'bulk', 'delete', file, '--force', ...targetArgs(target)]);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    }
     try {
-      const file = path.join(dir, 'keys.json');
-      await writeFile(file, JSON.stringify(present));
-      await runOrThrow(runner, ['kv', 'bulk', 'delete', file, '--force', ...targetArgs(target)]);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
+      await executeIndexScript(runner, target, removeSlugsStatements(present, { writer: 'editor', now, trustMs: 0 }));
+    } catch (error) {
+      log(`${error instanceof Error ? error.message : error}`);
+      log(`\nThe articles were deleted from KV, but not from the index in ${describeTarget(target)}: run the same command again.`);
+      return 1;
     }
   }
   for (const slug of present) log(`  ${dryRun ? 'would remove' : 'removed'}  ${slug}`);

@@ -44,7 +44,16 @@ export interface Target {
 
 /** The flags that point a `wrangler kv` command at the target namespace. */
 export function targetArgs(target: Target): string[] {
-  const args = ['--binding', 'ARTICLES', target.remote ? '--remote' : '--local'];
+  return ['--binding', 'ARTICLES', ...whereArgs(target)];
+}
+
+/** The database and flags that point a `wrangler d1` command at the target index. */
+export function indexTargetArgs(target: Target): string[] {
+  return ['INDEX', ...whereArgs(target)];
+}
+
+function whereArgs(target: Target): string[] {
+  const args = [target.remote ? '--remote' : '--local'];
   if (!target.remote && target.persistTo) args.push('--persist-to', target.persistTo);
   return args;
 }

@@ -1,5 +1,6 @@
-// The editors' commands against the real wrangler CLI and real local KV,
-// checked by reading the result back through the bundled worker in workerd.
+// The editors' commands against the real wrangler CLI, real local KV and the
+// real local D1 index, checked by reading the result back through the bundled
+// worker in workerd.
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -8,8 +9,10 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadContent } from '../../src/cli/content.ts';
 import { listExisting, publish } from '../../src/cli/publish.ts';
+import { readIndexedHashes } from '../../src/cli/index-writer.ts';
+import { reindex } from '../../src/cli/reindex.ts';
 import { unpublish } from '../../src/cli/unpublish.ts';
-import { projectWrangler, type WranglerRunner } from '../../src/cli/wrangler.ts';
+import { projectWrangler, runOrThrow, type WranglerRunner } from '../../src/cli/wrangler.ts';
 import { ROOT, TEST_PREVIEW_SECRET, startWorker, type WorkerServer } from '../support/worker-server.ts';
 
 const run = promisify(execFile);
@@ -19,6 +22,19 @@ let content: string;
 let state: string;
 const target = () => ({ remote: false, persistTo: state });
 const wrangler = projectWrangler(ROOT);
+
+/** Applies the migrations to a local state with the real `wrangler d1 migrations apply`, as `npm run migrate` does. */
+async function migrate(persistTo: string): Promise<void> {
+  await runOrThrow(wrangler, ['d1', 'migrations', 'apply', 'INDEX', '--local', '--persist-to', persistTo]);
+}
+
+/** What the local index holds, slug to hash. */
+const indexed = () => readIndexedHashes(wrangler, target());
+
+/** Runs SQL against the local index with the real wrangler. */
+async function sql(command: string): Promise<void> {
+  await runOrThrow(wrangler, ['d1', 'execute', 'INDEX', '--local', '--persist-to', state, '--command', command]);
+}
 
 /** The real wrangler, with every command it was asked to run recorded. */
 function recordingRunner(): { runner: WranglerRunner; commands: string[] } {
@@ -33,18 +49,26 @@ async function write(relative: string, text: string): Promise<string> {
   return file;
 }
 
-async function publishAll(paths: string[] = [], runner = wrangler) {
+async function publishAll(paths: string[] = [], runner = wrangler, persistTo = state) {
   const lines: string[] = [];
-  const code = await publish({
-    root: ROOT, contentRoot: content, paths, target: target(), runner, log: (l) => lines.push(l),
-    previewSecret: TEST_PREVIEW_SECRET, previewOrigin: '',
-  });
+  let code: number;
+  try {
+    code = await publish({
+      root: ROOT, contentRoot: content, paths, target: { remote: false, persistTo }, runner, log: (l) => lines.push(l),
+      previewSecret: TEST_PREVIEW_SECRET, previewOrigin: '',
+    });
+  } catch (error) {
+    // As the command line reports it (runCommand): the message, exit 1.
+    lines.push(`publish failed: ${error instanceof Error ? error.message : error}`);
+    code = 1;
+  }
   return { code, output: lines.join('\n') };
 }
 
 /** A fresh worker over the state wrangler wrote (fresh, so no in-memory listing hides a change). */
 async function withWorker<T>(use: (worker: WorkerServer) => Promise<T>): Promise<T> {
-  const worker = await startWorker({ persistTo: state });
+  // No isolate memo: each request reads the index as the commands left it.
+  const worker = await startWorker({ persistTo: state, vars: { ISOLATE_CACHE_TTL: '0' } });
   try {
     return await use(worker);
   } finally {
@@ -64,6 +88,7 @@ beforeAll(async () => {
   await write('desk/draft.md', article('Secret draft', 'draft: true\n', 'Draft text.'));
   await write('media/ferry.svg', '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 2 1"/>');
   await write('banners.yaml', 'UK:\n  heading: Editors wrote this\n  paragraphs: [Thanks.]\n  primary: {label: Give, url: /give}\n');
+  await migrate(state);
 });
 
 afterAll(async () => {
@@ -79,6 +104,8 @@ describe('npm run publish', () => {
     expect(output).toMatch(/added\s+media\/ferry\.svg/);
     expect(output).toMatch(/added\s+config\/banners/);
     expect(output).toContain('3 added, 0 updated, 0 unchanged');
+    expect(output).toContain('Index: 3 rows written');
+    expect([...(await indexed()).keys()].sort()).toEqual(['desk/draft', 'news/harbour', 'world/americas/gift']);
     const previewLink = /\/preview\/desk\/draft\?expires=\d+&sig=[\w-]+/.exec(output)?.[0];
     expect(previewLink).toBeDefined();
 
@@ -93,6 +120,7 @@ describe('npm run publish', () => {
       const index = await (await fetch(`${worker.url}/`)).text();
       expect(index).toContain('Harbour reopens');
       expect(index).not.toContain('Secret draft');
+      expect(await (await fetch(`${worker.url}/sitemaps/articles-2026-11.xml`)).text()).toContain('/articles/world/americas/gift</loc>');
       expect((await fetch(`${worker.url}/articles/desk/draft`)).status).toBe(404);
       const preview = await fetch(worker.url + previewLink);
       expect(preview.status).toBe(200);
@@ -106,7 +134,8 @@ describe('npm run publish', () => {
     expect(code, output).toBe(0);
     for (const slug of ['news/harbour', 'world/americas/gift', 'desk/draft']) expect(output).toMatch(new RegExp(`unchanged\\s+${slug}`));
     expect(output).toContain('0 added, 0 updated, 3 unchanged');
-    expect(commands).toEqual(['kv key list']);
+    expect(output).toContain('Index: 0 rows written');
+    expect(commands).toEqual(['kv key list', 'd1 execute INDEX']);
   });
 
   it('uploads nothing when any file is invalid, and says where', async () => {
@@ -155,6 +184,49 @@ describe('npm run publish', () => {
     expect(output).toContain('media/ferry.svg is already published with different content');
     await write('media/ferry.svg', '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 2 1"/>');
   });
+
+  it('writes the index in one execution: when its last statement fails, no row changes', async () => {
+    await write('batch/one.md', article('Batch one'));
+    await write('batch/two.md', article('Batch two', 'tags: [batch]\nauthors: [Ann Other]\n'));
+    // The real wrangler, but the index file it is given ends with a statement that fails.
+    const failing: WranglerRunner = async (args) => {
+      const file = args[args.indexOf('--file') + 1];
+      if (args[0] === 'd1' && args.includes('--file') && file) await writeFile(file, `${await readFile(file, 'utf8')}INSERT INTO no_such_table VALUES (1);\n`);
+      return wrangler(args);
+    };
+    const before = await indexed();
+    const { code, output } = await publishAll([path.join(content, 'batch')], failing);
+    expect(code).toBe(1);
+    expect(output).toContain('KV was updated, but the index in local D1');
+    expect(await indexed()).toEqual(before);
+    // Running the same command again writes the index and skips KV.
+    const again = await publishAll([path.join(content, 'batch')]);
+    expect(again.code, again.output).toBe(0);
+    expect(again.output).toMatch(/unchanged\s+batch\/one\s+\(index row added\)/);
+    expect(again.output).toContain('Index: 2 rows written');
+    expect((await indexed()).has('batch/two')).toBe(true);
+    await withWorker(async (worker) => {
+      expect(await (await fetch(`${worker.url}/`)).text()).toContain('Batch two');
+    });
+  });
+
+  it('says when an article is scheduled, and keeps it out of the lists until then', async () => {
+    await write('later/dawn.md', article('Not before dawn').replace('2026-11-20T08:00:00Z', '2099-01-01T06:00:00Z'));
+    const { code, output } = await publishAll([path.join(content, 'later/dawn.md')]);
+    expect(code, output).toBe(0);
+    expect(output).toMatch(/added\s+later\/dawn\s+\(scheduled for 2099-01-01T06:00:00.000Z\)/);
+    expect((await indexed()).has('later/dawn')).toBe(true);
+    await withWorker(async (worker) => {
+      expect((await fetch(`${worker.url}/articles/later/dawn`)).status).toBe(404);
+      expect(await (await fetch(`${worker.url}/`)).text()).not.toContain('Not before dawn');
+    });
+  });
+
+  it('tells an editor to migrate an index that has no tables', async () => {
+    const { code, output } = await publishAll([], wrangler, path.join(dir, 'unmigrated'));
+    expect(code).toBe(1);
+    expect(output).toContain('has no tables yet: run `npm run migrate -- --local` first');
+  });
 });
 
 describe('npm run unpublish', () => {
@@ -164,11 +236,20 @@ describe('npm run unpublish', () => {
     expect(code).toBe(1); // one of the two was not there
     expect(lines.join('\n')).toMatch(/removed\s+news\/fresh/);
     expect(lines.join('\n')).toMatch(/not found\s+news\/never-existed/);
+    expect((await indexed()).has('news/fresh')).toBe(false);
     await withWorker(async (worker) => {
       expect((await fetch(`${worker.url}/articles/news/fresh`)).status).toBe(404);
       expect(await (await fetch(`${worker.url}/`)).text()).not.toContain('A fresh and valid story');
-      expect(await (await fetch(`${worker.url}/sitemap.xml`)).text()).not.toContain('news/fresh');
+      expect(await (await fetch(`${worker.url}/sitemaps/articles-2026-11.xml`)).text()).not.toContain('news/fresh');
     });
+  });
+
+  it('removes a row whose key is already gone from KV', async () => {
+    await runOrThrow(wrangler, ['kv', 'key', 'delete', 'batch/one', '--binding', 'ARTICLES', '--local', '--persist-to', state]);
+    expect((await indexed()).has('batch/one')).toBe(true);
+    const lines: string[] = [];
+    expect(await unpublish({ slugs: ['batch/one'], target: target(), runner: wrangler, log: (l) => lines.push(l) })).toBe(0);
+    expect((await indexed()).has('batch/one')).toBe(false);
   });
 
   it('deletes nothing when a slug is malformed', async () => {
@@ -180,13 +261,52 @@ describe('npm run unpublish', () => {
 });
 
 describe('plain wrangler', () => {
-  it('kv key put of one file renders and appears in the index without metadata', async () => {
-    const file = await write('plain/story.md', article('Put by plain wrangler'));
-    const result = await wrangler(['kv', 'key', 'put', 'plain/story', '--path', file, '--binding', 'ARTICLES', '--local', '--persist-to', state]);
+  const put = async (slug: string, title: string) => {
+    const file = await write(`${slug}.md`, article(title));
+    const result = await wrangler(['kv', 'key', 'put', slug, '--path', file, '--binding', 'ARTICLES', '--local', '--persist-to', state]);
     expect(result.code, result.stderr).toBe(0);
+  };
+
+  it('kv key put of one file renders at once and reaches the index when first viewed', async () => {
+    await put('plain/story', 'Put by plain wrangler');
     await withWorker(async (worker) => {
+      expect(await (await fetch(`${worker.url}/`)).text()).not.toContain('Put by plain wrangler');
       expect(await (await fetch(`${worker.url}/articles/plain/story`)).text()).toContain('Put by plain wrangler');
+      for (let i = 0; i < 100 && !(await (await fetch(`${worker.url}/`)).text()).includes('Put by plain wrangler'); i++) await new Promise((r) => setTimeout(r, 50));
       expect(await (await fetch(`${worker.url}/`)).text()).toContain('Put by plain wrangler');
+    });
+  });
+
+  it('kv key put reaches the index through the Cron Trigger, without a view', async () => {
+    await put('plain/unread', 'Put and never read');
+    await withWorker(async (worker) => {
+      expect(await (await fetch(`${worker.url}/`)).text()).not.toContain('Put and never read');
+      await (await worker.mf.getWorker()).scheduled({ cron: '* * * * *' });
+      expect(await (await fetch(`${worker.url}/`)).text()).toContain('Put and never read');
+    });
+  });
+});
+
+describe('npm run reindex', () => {
+  it('rebuilds the index from KV: drops rows with no key, restores missing ones, reports broken files', async () => {
+    await sql("DELETE FROM articles WHERE slug = 'news/harbour'");
+    await sql("INSERT INTO articles (slug, hash, title, date, published_at, modified_at, language, draft, indexed_at, indexed_by) VALUES ('ghost/row', 'x', 'Ghost', '2026-01-01', 0, 0, 'en', 0, 0, 'editor')");
+    const broken = await write('broken/file.txt', '---\ntitle: [oops\n---\nBody\n');
+    await runOrThrow(wrangler, ['kv', 'key', 'put', 'broken/file', '--path', broken, '--binding', 'ARTICLES', '--local', '--persist-to', state]);
+    const lines: string[] = [];
+    const code = await reindex({ target: target(), runner: wrangler, log: (l) => lines.push(l) });
+    const output = lines.join('\n');
+    expect(code, output).toBe(1); // one file could not be indexed
+    expect(output).toMatch(/skipped\s+broken\/file: line 3: front matter:/);
+    expect(output).toMatch(/Rebuilt the index in local D1 .* indexed \(1 draft, 1 scheduled\), 1 skipped as invalid/);
+    const rows = await indexed();
+    expect(rows.has('ghost/row')).toBe(false);
+    expect(rows.has('news/harbour')).toBe(true);
+    expect(rows.has('plain/unread')).toBe(true);
+    const keys = [...(await listExisting(wrangler, target())).keys()].filter((k) => !k.startsWith('media/') && !k.startsWith('config/') && k !== 'broken/file');
+    expect([...rows.keys()].sort()).toEqual(keys.sort());
+    await withWorker(async (worker) => {
+      expect(await (await fetch(`${worker.url}/`)).text()).toContain('Harbour reopens to crowds');
     });
   });
 });
@@ -200,10 +320,13 @@ describe('the command line', () => {
 
   it('dry-runs the shipped articles without writing', async () => {
     const scratch = path.join(dir, 'dry-run-state');
+    await migrate(scratch);
     const { code, stdout } = await cli('publish.ts', ['--local', '--persist-to', scratch, '--dry-run']);
     expect(code, stdout).toBe(0);
     expect(stdout).toContain('dry run, nothing was uploaded');
+    expect(stdout).toMatch(/Index: \d+ rows would be written in local D1/);
     expect((await listExisting(wrangler, { remote: false, persistTo: scratch })).size).toBe(0);
+    expect((await readIndexedHashes(wrangler, { remote: false, persistTo: scratch })).size).toBe(0);
   });
 
   it('exits non-zero with file:line for a bad file', async () => {

@@ -6,6 +6,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { readD1Migrations } from '@cloudflare/vitest-plugin';
 import { Log, LogLevel, Miniflare } from 'miniflare';
 import { unstable_readConfig } from 'wrangler';
 import { projectWrangler, runOrThrow } from '../../src/cli/wrangler.ts';
@@ -31,6 +32,10 @@ export interface WorkerServer {
   url: string;
   mf: Miniflare;
   kv: Awaited<ReturnType<Miniflare['getKVNamespace']>>;
+  /** The D1 index, migrated. Calls from Node cost ~16 ms each: write in batches. */
+  index: Awaited<ReturnType<Miniflare['getD1Database']>>;
+  /** Local state, in wrangler's layout. */
+  persist: string;
   close(): Promise<void>;
 }
 
@@ -60,6 +65,8 @@ export async function startWorker(options: WorkerOptions = {}): Promise<WorkerSe
   // Wrangler keeps local KV under v3/kv, keyed by the namespace id in wrangler.toml.
   const namespace = config.kv_namespaces.find((ns: { binding: string; id?: string }) => ns.binding === 'ARTICLES');
   if (!namespace?.id) throw new Error('wrangler.toml has no ARTICLES KV namespace');
+  const database = config.d1_databases.find((db: { binding: string }) => db.binding === 'INDEX');
+  if (!database?.database_id) throw new Error('wrangler.toml has no INDEX D1 database');
   const main = {
     name: 'broadsheet',
     modules: true,
@@ -67,6 +74,7 @@ export async function startWorker(options: WorkerOptions = {}): Promise<WorkerSe
     modulesRoot: path.dirname(scriptPath),
     compatibilityDate: config.compatibility_date,
     kvNamespaces: { ARTICLES: namespace.id },
+    d1Databases: { INDEX: database.database_id },
     bindings: { ...vars, PREVIEW_SECRET: TEST_PREVIEW_SECRET, ...options.vars },
   };
   const mf = new Miniflare({
@@ -78,6 +86,7 @@ export async function startWorker(options: WorkerOptions = {}): Promise<WorkerSe
     cf: false,
     ...(options.inspectorPort && { inspectorPort: options.inspectorPort }),
     kvPersist: path.join(persist, 'v3', 'kv'),
+    d1Persist: path.join(persist, 'v3', 'd1'),
     // The first worker takes every request no other worker's routes match.
     workers: [
       main,
@@ -93,13 +102,34 @@ export async function startWorker(options: WorkerOptions = {}): Promise<WorkerSe
   });
   const url = (await mf.ready).href.replace(/\/$/, '');
   const kv = await mf.getKVNamespace('ARTICLES', 'broadsheet');
+  const index = await mf.getD1Database('INDEX', 'broadsheet');
+  await applyMigrations(index, path.join(ROOT, database.migrations_dir ?? 'migrations'));
   return {
     url,
     mf,
     kv,
+    index,
+    persist,
     close: async () => {
       await mf.dispose();
       if (!options.persistTo) await rm(persist, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Applies the migrations not yet applied, recording them in wrangler's own
+ * `d1_migrations` table, so `wrangler d1 migrations apply` on the same state
+ * sees them as done (and the other way round).
+ */
+async function applyMigrations(db: WorkerServer['index'], dir: string): Promise<void> {
+  await db.exec('CREATE TABLE IF NOT EXISTS d1_migrations (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT UNIQUE, applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL)');
+  const applied = new Set((await db.prepare('SELECT name FROM d1_migrations').all<{ name: string }>()).results.map((r) => r.name));
+  for (const migration of await readD1Migrations(dir)) {
+    if (applied.has(migration.name)) continue;
+    await db.batch([
+      ...migration.queries.map((q) => db.prepare(q)),
+      db.prepare('INSERT INTO d1_migrations (name) VALUES (?1)').bind(migration.name),
+    ]);
+  }
 }

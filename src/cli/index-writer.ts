@@ -1,0 +1,92 @@
+/**
+ * What the editors' commands do to the D1 index, through the project's
+ * wrangler: read which versions it holds, and write a whole change as one
+ * `wrangler d1 execute --file`, which D1 runs as a single transaction, so a
+ * publish either changes every row it meant to or none.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { IndexRow } from '../storage/index-rows.ts';
+import {
+  INDEXED_HASHES_SQL, sqlLiteral, toSqlScript, writeRowsStatements, type Statement, type WriteContext,
+} from '../storage/index-sql.ts';
+import { indexTargetArgs, runOrThrow, type Target, type WranglerRunner } from './wrangler.ts';
+
+/** D1 refuses statements over 100 KB; rows go into each statement's JSON until it nears this. */
+const STATEMENT_BYTES = 90_000;
+
+/** Above this many slugs, reading the whole index's hashes is cheaper than naming them. */
+const NAMED_LOOKUP_LIMIT = 1000;
+
+/**
+ * The content hash the index holds for each slug: for `slugs` only when they
+ * are few, else for every row. A missing table means the migrations were never
+ * applied, which gets its own message.
+ */
+export async function readIndexedHashes(runner: WranglerRunner, target: Target, slugs?: string[]): Promise<Map<string, string>> {
+  const sql = slugs && slugs.length <= NAMED_LOOKUP_LIMIT
+    ? `SELECT slug, hash FROM articles WHERE slug IN (SELECT value FROM json_each(${sqlLiteral(JSON.stringify(slugs))}))`
+    : INDEXED_HASHES_SQL;
+  const result = await runner(['d1', 'execute', ...indexTargetArgs(target), '--json', '--command', sql]);
+  if (result.code !== 0) {
+    const output = `${result.stderr}\n${result.stdout}`;
+    if (/no such table/i.test(output)) {
+      throw new Error(`the index in ${describeTarget(target)} has no tables yet: run \`npm run migrate -- ${target.remote ? '--remote' : '--local'}\` first`);
+    }
+    throw new Error(`wrangler d1 execute failed (exit ${result.code}):\n${output.trim()}`);
+  }
+  const rows = parseQueryOutput<{ slug: string; hash: string }>(result.stdout);
+  return new Map(rows.map((r) => [r.slug, r.hash]));
+}
+
+/** The rows of `wrangler d1 execute --json`: an array with one result per statement. */
+function parseQueryOutput<T>(stdout: string): T[] {
+  try {
+    const results = JSON.parse(stdout.slice(stdout.indexOf('['))) as { results?: T[] }[];
+    return results.flatMap((r) => r.results ?? []);
+  } catch {
+    throw new Error(`could not read what wrangler d1 execute printed:\n${stdout.slice(0, 500)}`);
+  }
+}
+
+/**
+ * Statements that write `rows`, in chunks that keep every statement within
+ * D1's size limit once its JSON is inlined.
+ */
+export function chunkedWriteStatements(rows: IndexRow[], context: WriteContext): Statement[] {
+  const statements: Statement[] = [];
+  let chunk: IndexRow[] = [];
+  let bytes = 0;
+  const flush = () => {
+    statements.push(...writeRowsStatements(chunk, context));
+    chunk = [];
+    bytes = 0;
+  };
+  for (const row of rows) {
+    // Quotes double when inlined; a row's JSON is within twice its plain size.
+    const size = 2 * Buffer.byteLength(JSON.stringify(row));
+    if (chunk.length && bytes + size > STATEMENT_BYTES) flush();
+    chunk.push(row);
+    bytes += size;
+  }
+  if (chunk.length) flush();
+  return statements;
+}
+
+/** Runs `statements` as one SQL file: all of them take effect, or none does. */
+export async function executeIndexScript(runner: WranglerRunner, target: Target, statements: Statement[]): Promise<void> {
+  if (statements.length === 0) return;
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'broadsheet-index-'));
+  try {
+    const file = path.join(dir, 'index.sql');
+    await writeFile(file, toSqlScript(statements));
+    await runOrThrow(runner, ['d1', 'execute', ...indexTargetArgs(target), '--file', file, '--yes']);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+export function describeTarget(target: Target): string {
+  return target.remote ? 'the remote D1 database' : `local D1${target.persistTo ? ` (${target.persistTo})` : ''}`;
+}
