@@ -23,6 +23,7 @@ import { promisify } from 'node:util';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { loadContent } from '../src/cli/content.ts';
+import { archiveReport, formatArchive, type ArchiveReport } from './archive.ts';
 import { seedGenerated, seedSamples } from '../test/support/seed.ts';
 import { PATHOLOGICAL } from '../test/support/pathological.ts';
 import { ROOT, buildWorker, startWorker, type WorkerServer } from '../test/support/worker-server.ts';
@@ -52,6 +53,8 @@ export interface BenchReport {
   pathological_ms: Record<string, number>;
   bundle_gzip_bytes: number;
   startup_ms: number | null;
+  /** What list routes cost as the archive grows (bench/archive.ts). */
+  archive?: ArchiveReport;
 }
 
 const sizeSlug = (label: string) => label.replace(' ', '').toLowerCase();
@@ -72,7 +75,7 @@ const median = (values: number[]) => {
 };
 
 /** `render;dur=…` from a response's Server-Timing, in ms. */
-function renderTiming(res: Response): number {
+function renderTiming(res: { headers: { get(name: string): string | null }; url: string }): number {
   const match = /render;dur=([\d.]+)/.exec(res.headers.get('Server-Timing') ?? '');
   if (!match) throw new Error(`no render timing on ${res.url}`);
   return Number(match[1]);
@@ -189,7 +192,8 @@ export async function bench({ rounds = 5, seconds = 5, connections = 16, quick =
     for (const [label, { count }] of Object.entries(sizes)) {
       let total = 0;
       for (let i = 0; i < count; i++) {
-        const res = await fetch(`${base}/articles/bench/${sizeSlug(label)}-${i}`, { headers: { Host: COLD_HOST } });
+        // Miniflare routes by the URL's host to the cold twin (Node's fetch cannot send another Host).
+        const res = await worker.mf.dispatchFetch(`http://${COLD_HOST}/articles/bench/${sizeSlug(label)}-${i}`);
         await res.arrayBuffer();
         total += renderTiming(res);
       }
@@ -199,7 +203,7 @@ export async function bench({ rounds = 5, seconds = 5, connections = 16, quick =
     for (const [i, name] of Object.keys(PATHOLOGICAL).entries()) {
       const times: number[] = [];
       for (let copy = 0; copy < PATHOLOGICAL_COPIES; copy++) {
-        const res = await fetch(`${base}/articles/bench/pathological-${i}-${copy}`, { headers: { Host: COLD_HOST } });
+        const res = await worker.mf.dispatchFetch(`http://${COLD_HOST}/articles/bench/pathological-${i}-${copy}`);
         await res.arrayBuffer();
         times.push(renderTiming(res));
       }
@@ -266,16 +270,28 @@ async function main(): Promise<void> {
     options: {
       rounds: { type: 'string' }, seconds: { type: 'string' }, connections: { type: 'string', default: '16' },
       out: { type: 'string' }, quick: { type: 'boolean' },
+      // The archive report alone, and which sizes it covers (default 10³ to 10⁶).
+      archive: { type: 'boolean' }, sizes: { type: 'string' }, samples: { type: 'string' },
     },
   });
   const quick = values.quick === true;
+  const sizes = values.sizes?.split(',').map(Number) ?? (quick ? [1_000, 10_000, 100_000] : undefined);
+  const archiveOptions = { ...(sizes && { sizes }), samples: Number(values.samples ?? (quick ? 30 : 100)) };
+  if (values.archive) {
+    const archive = await archiveReport(archiveOptions);
+    console.log(formatArchive(archive));
+    if (values.out) await writeFile(values.out, `${JSON.stringify({ archive }, null, 2)}\n`);
+    return;
+  }
   const report = await bench({
     rounds: Number(values.rounds ?? (quick ? 1 : 5)),
     seconds: Number(values.seconds ?? (quick ? 2 : 5)),
     connections: Number(values.connections),
     quick,
   });
+  report.archive = await archiveReport(archiveOptions);
   console.log(formatReport(report));
+  console.log(`\n${formatArchive(report.archive)}`);
   if (values.out) await writeFile(values.out, `${JSON.stringify(report, null, 2)}\n`);
 }
 

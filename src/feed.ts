@@ -86,7 +86,7 @@ ${items.join('\n')}
 }
 
 function lastmod(ms: number | undefined): string {
-  return ms === undefined ? '' : `<lastmod>${rfc3339(new Date(ms).toISOString())}</lastmod>`;
+  return ms === undefined ? '' : `<lastmod>${rfc3339(new Date(Math.floor(ms / 1000) * 1000).toISOString())}</lastmod>`;
 }
 
 /** An article in the news sitemap. */
