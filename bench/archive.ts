@@ -51,6 +51,25 @@ export interface ArchiveReport {
   sizes: ArchiveSize[];
 }
 
+/** Filler vocabulary, drawn with a skew like real prose: a few words everywhere, most words rare. */
+const VOCABULARY = Array.from({ length: 5000 }, (_, i) => `w${i.toString(36)}`);
+
+/**
+ * About 400 words of body text for article `n`, with three planted words the
+ * search report looks for: `council` in 90% of articles, `harbour` in 10%,
+ * `lighthouse` in one in 10,000.
+ */
+function archiveText(n: number): string {
+  let seed = n * 2654435761 % 4294967296;
+  const random = () => (seed = (seed * 1664525 + 1013904223) % 4294967296) / 4294967296;
+  const words: string[] = [];
+  for (let i = 0; i < 400; i++) words.push(VOCABULARY[Math.floor(random() ** 3 * VOCABULARY.length)]!);
+  if (n % 10 !== 0) words[7] = 'council';
+  if (n % 10 === 3) words[57] = 'harbour';
+  if (n % 10_000 === 4321) words[123] = 'lighthouse';
+  return words.join(' ');
+}
+
 /** Article `n` of an archive of `count`, published at a steady pace up to an hour ago. */
 function archiveRow(n: number, count: number, now: number): IndexRow {
   const date = new Date(now - 3600_000 - (count - 1 - n) * (86_400_000 / PER_DAY)).toISOString().replace(/\.\d+Z$/, 'Z');
@@ -64,7 +83,7 @@ function archiveRow(n: number, count: number, now: number): IndexRow {
     tags: [`theme ${n % 20}`, `topic ${(n * 7919) % 2000}`],
     language: 'en',
     draft: false,
-  }, (n + 1).toString(16).padStart(32, '0'));
+  }, (n + 1).toString(16).padStart(32, '0'), archiveText(n));
 }
 
 /** Seeds `count` rows into the local D1 file under `persist`, in chunks, as publish would write them. */
@@ -145,6 +164,13 @@ function routesFor(count: number, now: number): Record<string, string> {
     'last page': `/?page=${Math.ceil(count / 20)}`,
     'middle page (anchors built)': `/?page=${Math.max(1, Math.floor(count / 40))}`,
     'last section page': `/sections/world?page=${Math.ceil(sectionCount / 20)}`,
+    'topic page': '/tags/theme-3',
+    'author page': '/authors/writer-31',
+    'section feed': '/sections/world/feed.xml',
+    'search, a rare word (1 in 10,000)': '/search?q=lighthouse',
+    'search, a common word (1 in 10)': '/search?q=harbour',
+    'search, a very common word (9 in 10)': '/search?q=council',
+    'search, two common words': '/search?q=harbour+council',
     feed: '/feed.xml',
     'sitemap index': '/sitemap.xml',
     'child sitemap (a month)': `/sitemaps/articles-${childMonth}.xml`,
@@ -174,7 +200,7 @@ async function measureSize(count: number, samples: number, inspectorPort: number
       const first = await fetch(worker.url + route);
       const text = await first.text();
       const bytes = new TextEncoder().encode(text).byteLength;
-      const items = (text.match(/<loc>|<entry>|class="card[ "]/g) ?? []).length;
+      const items = (text.match(/<loc>|<entry>|class="card[ "]|class="result"/g) ?? []).length;
       await new Promise((r) => setTimeout(r, 50)); // let work after the response (anchors) land
       const cost: RouteCost = { ms: 0, kv_calls: 0, d1_calls: 0, status: first.status, bytes, items };
       let total = 0;

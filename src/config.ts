@@ -36,6 +36,8 @@ export interface Config {
   d1TimeoutMs: number;
   /** Articles in each Atom feed. */
   feedSize: number;
+  /** Seconds search results may be cached, by browsers and shared caches alike. */
+  searchMaxAge: number;
   /** URLs in one child sitemap (the protocol allows 50,000). */
   sitemapUrls: number;
   /** Byte budget for rendered list pages, feeds and sitemaps in each isolate; 0 keeps none. */
@@ -63,7 +65,7 @@ export type ConfigVars = Partial<Record<
   | 'SITE_NAME' | 'SITE_URL' | 'REGION_HEADERS' | 'BROWSER_MAX_AGE' | 'CDN_MAX_AGE'
   | 'STALE_WHILE_REVALIDATE' | 'STALE_IF_ERROR' | 'NOT_FOUND_MAX_AGE' | 'KV_CACHE_TTL'
   | 'KV_TIMEOUT_MS' | 'ISOLATE_CACHE_TTL' | 'RENDER_CACHE_MB' | 'INDEX_PAGE_SIZE' | 'TIME_ZONE' | 'SECTIONS' | 'IMAGE_RESIZING'
-  | 'D1_TIMEOUT_MS' | 'FEED_SIZE' | 'SITEMAP_URLS' | 'LIST_CACHE_MB' | 'RECONCILE_PAGES' | 'RECONCILE_READS',
+  | 'D1_TIMEOUT_MS' | 'FEED_SIZE' | 'SEARCH_MAX_AGE' | 'SITEMAP_URLS' | 'LIST_CACHE_MB' | 'RECONCILE_PAGES' | 'RECONCILE_READS',
   string | number | undefined
 >>;
 
@@ -130,6 +132,7 @@ export function parseConfig(env: ConfigVars): Config {
     indexPageSize,
     d1TimeoutMs: integer(env, 'D1_TIMEOUT_MS', 2000, 100, 30_000),
     feedSize,
+    searchMaxAge: seconds(env, 'SEARCH_MAX_AGE', 60),
     sitemapUrls,
     listCacheBytes: integer(env, 'LIST_CACHE_MB', 8, 0, 64) * 1024 * 1024,
     reconcilePages: integer(env, 'RECONCILE_PAGES', 10, 1, 100),

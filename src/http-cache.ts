@@ -21,6 +21,8 @@ export interface Representation {
    * scheduled article appears then). No lifetime sent reaches past it.
    */
   expiresAt?: number;
+  /** A shorter lifetime than the configured ones, in seconds (search results). */
+  maxAge?: number;
 }
 
 /** Cache-Control for a cacheable page: browsers briefly, with SWR and SIE. */
@@ -42,7 +44,7 @@ export function cdnCacheControl(config: Config): string {
  * but no cache keeps it as if it were fresh.
  */
 export function cacheHeaders(config: Config, rep: Representation, { stale = false, now = Date.now() } = {}): Record<string, string> {
-  const lifetimes = rep.expiresAt === undefined ? lifetimesFor(config) : lifetimesUntil(config, rep.expiresAt, now);
+  const lifetimes = rep.expiresAt === undefined && rep.maxAge === undefined ? lifetimesFor(config) : lifetimesWithin(config, rep, now);
   const headers: Record<string, string> = {
     'Cache-Control': stale ? NO_STORE : lifetimes.browser,
     'CDN-Cache-Control': stale ? NO_STORE : lifetimes.cdn,
@@ -63,15 +65,16 @@ function lifetimesFor(config: Config): { browser: string; cdn: string } {
 }
 
 /**
- * Lifetimes that end by `expiresAt`: each max-age, and max-age plus
- * stale-while-revalidate, stop there (a cache may serve stale only within
- * that sum). stale-if-error stays: it applies only while the origin is failing.
+ * Lifetimes no longer than `rep.maxAge`, and that end by `rep.expiresAt`: each
+ * max-age, and max-age plus stale-while-revalidate, stop there (a cache may
+ * serve stale only within that sum). stale-if-error stays: it applies only
+ * while the origin is failing.
  */
-function lifetimesUntil(config: Config, expiresAt: number, now: number): { browser: string; cdn: string } {
-  const left = Math.max(0, Math.floor((expiresAt - now) / 1000));
+function lifetimesWithin(config: Config, rep: Representation, now: number): { browser: string; cdn: string } {
+  const left = rep.expiresAt === undefined ? Infinity : Math.max(0, Math.floor((rep.expiresAt - now) / 1000));
   const full = lifetimesFor(config);
   const within = (maxAge: number) => {
-    const age = Math.min(maxAge, left);
+    const age = Math.min(maxAge, rep.maxAge ?? Infinity, left);
     return { age, swr: Math.min(config.staleWhileRevalidate, left - age) };
   };
   const browser = within(config.browserMaxAge), cdn = within(config.cdnMaxAge);

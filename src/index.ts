@@ -21,16 +21,20 @@ import { reconcile } from './indexing/reconcile.ts';
 import { ensureIndexed, knownIndexed } from './indexing/write-back.ts';
 import { lastListBody, listBody } from './listing/bodies.ts';
 import { listEntries, monthEntries, recentEntries, sitemapMonths } from './listing/entries.ts';
+import { searchArticles, searchQuery } from './listing/search.ts';
 import { loadListState, type ListState } from './listing/state.ts';
-import { renderErrorPage, renderIndexPage, renderNotFoundPage, renderPreviewRefusedPage, type Site } from './pages.ts';
+import {
+  listFeedPath, listPath, listTitle, renderErrorPage, renderListPage, renderNotFoundPage, renderPreviewRefusedPage, renderSearchPage,
+  type ListView, type Site,
+} from './pages.ts';
 import { verifyPreview } from './preview.ts';
 import { regionDetector } from './region.ts';
 import { mediaHeaders, securityHeaders } from './security-headers.ts';
 import { SEGMENT_PATTERN, isValidSlug } from './slug.ts';
 import { StorageUnavailableError, StoredContentError } from './storage/failures.ts';
 import { indexDb } from './storage/index-db.ts';
-import { FRONT_LIST, sectionList } from './storage/index-rows.ts';
-import { sectionsStatement } from './storage/index-sql.ts';
+import { FRONT_LIST, authorList, sectionList, tagList } from './storage/index-rows.ts';
+import { SEARCH_CANDIDATES, browsableListsStatement } from './storage/index-sql.ts';
 import { getMedia } from './store.ts';
 import { FAVICON, STYLESHEET, STYLESHEET_PATH } from './styles.ts';
 import { pageVersion } from './versions.ts';
@@ -74,32 +78,55 @@ app.use('*', async (c, next) => {
   if (c.res.status !== 405) c.res.headers.set('Server-Timing', meter.header());
 });
 
-app.get('/', (c) => listPage(c, FRONT_LIST));
+/**
+ * The lists readers browse: the front page, a section, a topic (tag) or an
+ * author, each with its page and its Atom feed. `view` names the list once its
+ * state (with a tag's or author's name as written) is known.
+ */
+const LISTS: Record<string, { list: (key: string) => string; view: (key: string, state: ListState) => ListView }> = {
+  sections: { list: sectionList, view: (section) => ({ kind: 'section', section }) },
+  tags: { list: tagList, view: (slug, state) => ({ kind: 'tag', slug, name: state.name ?? slug }) },
+  authors: { list: authorList, view: (slug, state) => ({ kind: 'author', slug, name: state.name ?? slug, ...(state.url && { url: state.url }) }) },
+};
 
-app.get('/sections/:section', (c) => {
-  const section = c.req.param('section');
-  return SEGMENT_PATTERN.test(section) ? listPage(c, sectionList(section), { section }) : notFound(c);
-});
+app.get('/', (c) => listPage(c, FRONT_LIST, () => ({ kind: 'front' })));
+app.get('/feed.xml', (c) => listFeed(c, FRONT_LIST, () => ({ kind: 'front' })));
 
-/** The front page, or one section's page: newest first, paginated by `?page=`. */
-function listPage(c: Context<AppEnv>, list: string, view: { section?: string } = {}): Promise<Response> {
+for (const [prefix, { list, view }] of Object.entries(LISTS)) {
+  app.get(`/${prefix}/:key`, (c) => {
+    const key = c.req.param('key');
+    return SEGMENT_PATTERN.test(key) ? listPage(c, list(key), (state) => view(key, state)) : notFound(c);
+  });
+  app.get(`/${prefix}/:key/feed.xml`, (c) => {
+    const key = c.req.param('key');
+    return SEGMENT_PATTERN.test(key) ? listFeed(c, list(key), (state) => view(key, state)) : notFound(c);
+  });
+}
+
+/** Purge tags of a list's documents: `index`, and the list's own (`section:world`, `tag:climate`, `author:ruth-okafor`). */
+function listTags(list: string, ...more: string[]): string[] {
+  return list === FRONT_LIST ? ['index', ...more] : ['index', list, ...more];
+}
+
+/** One page of a list: newest first, paginated by `?page=`. */
+function listPage(c: Context<AppEnv>, list: string, viewOf: (state: ListState) => ListView): Promise<Response> {
   const config = c.get('config'), site = c.get('site'), version = c.get('version');
   const page = parsePage(c.req.query('page'));
   if (page === null) return Promise.resolve(notFound(c));
-  const name = view.section ? `section-${view.section}` : 'front';
+  const name = list === FRONT_LIST ? 'front' : list;
   return listDocument(c, list, `${name}|${page}`, HTML, (state) => {
-    // An empty section is no page at all; an empty site still has a front page.
+    // An empty section, topic or author is no page at all; an empty site still has a front page.
     if (list !== FRONT_LIST && state.total === 0) return null;
     const pageCount = Math.max(1, Math.ceil(state.total / config.indexPageSize));
     if (page > pageCount) return null;
     return {
       etag: entityTag(state.version, name, `p${page}`, version),
-      tags: view.section ? ['index', `section:${view.section}`] : ['index'],
+      tags: listTags(list),
       render: async () => {
         const entries = await listEntries(c.get('index'), list, {
           total: state.total, now: c.get('now'), page, size: config.indexPageSize, later: later(c),
         });
-        return c.get('meter').render(() => renderIndexPage({ site, entries, page, pageCount, ...view }));
+        return c.get('meter').render(() => renderListPage({ site, view: viewOf(state), entries, page, pageCount }));
       },
     };
   });
@@ -111,6 +138,8 @@ interface ListDocument {
   tags: string[];
   /** Overrides the state's next scheduled time as the end of this document's lifetime. */
   expiresAt?: number;
+  /** A shorter lifetime than the configured one (search results). */
+  maxAge?: number;
   /** Reads what the document shows from D1 and renders it; null when it turns out to be empty. */
   render: () => Promise<string | null>;
 }
@@ -147,6 +176,7 @@ async function listDocument(
     tags: doc.tags,
     ...(state.lastModified !== undefined && { lastModified: state.lastModified }),
     ...(expiresAt !== undefined && { expiresAt }),
+    ...(doc.maxAge !== undefined && { maxAge: doc.maxAge }),
   };
   return respond(c, rep, contentType, stale, () => listBody(key, rep.etag, config.listCacheBytes, doc.render));
 }
@@ -212,20 +242,56 @@ app.get('/api/articles/*', async (c) => {
   });
 });
 
-app.get('/feed.xml', (c) => feed(c, FRONT_LIST, 'feed', { path: '/feed.xml', page: '/' }));
-
 /** An Atom feed of a list's newest articles. */
-function feed(c: Context<AppEnv>, list: string, name: string, scope: FeedScope): Promise<Response> {
+function listFeed(c: Context<AppEnv>, list: string, viewOf: (state: ListState) => ListView): Promise<Response> {
   const config = c.get('config');
-  return listDocument(c, list, name, ATOM, (state) => (list !== FRONT_LIST && state.total === 0 ? null : {
-    etag: entityTag(state.version, name, c.get('version')),
-    tags: ['index', name],
+  const name = list === FRONT_LIST ? 'feed' : `feed-${list}`;
+  return listDocument(c, list, name, ATOM, (state) => {
+    if (list !== FRONT_LIST && state.total === 0) return null;
+    const view = viewOf(state);
+    const scope: FeedScope = { path: listFeedPath(view), page: listPath(view), ...(view.kind !== 'front' && { title: listTitle(view) }) };
+    return {
+      etag: entityTag(state.version, name, c.get('version')),
+      tags: listTags(list, 'feed'),
+      render: async () => {
+        const entries = await listEntries(c.get('index'), list, { total: state.total, now: c.get('now'), page: 1, size: config.feedSize });
+        return c.get('meter').render(() => renderFeed(c.get('site'), entries, scope));
+      },
+    };
+  });
+}
+
+/**
+ * Full-text search: the reader's words (never their syntax) against the D1
+ * index, ranked, with snippets. Cached briefly, by the normalised query and
+ * page only; `noindex`.
+ */
+app.get('/search', (c) => {
+  const config = c.get('config'), site = c.get('site'), version = c.get('version');
+  const raw = c.req.query('q');
+  const query = searchQuery(raw);
+  const page = parsePage(c.req.query('page'));
+  if (page === null || (!query.match && page > 1)) return notFound(c);
+  if (!query.match) {
+    const typed = (raw ?? '').trim() !== '';
+    const rep = { etag: entityTag('search', typed ? 'no-words' : 'empty', version), tags: ['search'], maxAge: config.searchMaxAge };
+    return respond(c, rep, HTML, false, () => renderSearchPage({ site, query: '', typed, results: [], total: 0, more: false, page: 1, pageCount: 1 }));
+  }
+  const match = query.match;
+  return listDocument(c, FRONT_LIST, `search|${query.normalised}|${page}`, HTML, (state) => ({
+    etag: entityTag(state.version, 'search', fingerprint(query.normalised), `p${page}`, version),
+    tags: ['index', 'search'],
+    maxAge: config.searchMaxAge,
     render: async () => {
-      const entries = await listEntries(c.get('index'), list, { total: state.total, now: c.get('now'), page: 1, size: config.feedSize });
-      return c.get('meter').render(() => renderFeed(c.get('site'), entries, scope));
+      const { results, total } = await searchArticles(c.get('index'), match, { now: c.get('now'), page, size: config.indexPageSize });
+      if (results.length === 0 && page > 1) return null;
+      const pageCount = Math.max(1, Math.ceil(total / config.indexPageSize));
+      return c.get('meter').render(() => renderSearchPage({
+        site, query: query.normalised, typed: true, results, total, more: total >= SEARCH_CANDIDATES, page, pageCount,
+      }));
     },
   }));
-}
+});
 
 /**
  * The sitemap index: the site's pages, then one sitemap per month of
@@ -267,16 +333,21 @@ app.get('/sitemaps/:file', (c) => {
   return month ? monthSitemap(c, month[1]!, Number(month[2] ?? 1)) : notFound(c);
 });
 
-/** The front page and every section with articles. */
+/** The front page, then every section, topic and author page with articles (within SITEMAP_URLS). */
 function pagesSitemap(c: Context<AppEnv>): Promise<Response> {
   const now = c.get('now');
   return listDocument(c, FRONT_LIST, 'sitemap-pages', XML, (state) => ({
     etag: entityTag(state.version, 'sitemap-pages', c.get('version')),
     tags: ['index', 'sitemap'],
     render: async () => {
-      const sections = await c.get('index').all<{ section: string }>(sectionsStatement(now));
+      const lists = await c.get('index').all<{ list: string }>(browsableListsStatement(now, c.get('config').sitemapUrls - 1));
       const lastmod = state.lastModified;
-      const urls = [{ path: '/' }, ...sections.map((s) => ({ path: `/sections/${s.section}` }))].map((u) => ({ ...u, ...(lastmod !== undefined && { lastmod }) }));
+      const folders: Record<string, string> = { section: 'sections', tag: 'tags', author: 'authors' };
+      const paths = lists.map(({ list }) => {
+        const colon = list.indexOf(':');
+        return `/${folders[list.slice(0, colon)]}/${list.slice(colon + 1)}`;
+      });
+      const urls = ['/', ...paths].map((path) => ({ path, ...(lastmod !== undefined && { lastmod }) }));
       return c.get('meter').render(() => renderSitemap(c.get('site'), urls));
     },
   }));

@@ -11,7 +11,7 @@ import { Marked, type Token, type TokensList, type Tokens } from 'marked';
 import { assessMarkdown } from './markdown-guard.ts';
 import type { Dimensions } from './media-dimensions.ts';
 import { foldToSegment } from './slug.ts';
-import { safeUrl } from './url.ts';
+import { decodeEntities, safeUrl } from './url.ts';
 
 /** Ids the page template uses itself, which headings must not take. */
 const RESERVED_IDS = new Set(['main', 'support-heading', 'article-title']);
@@ -101,6 +101,54 @@ export function lexBody(body: string, visit?: (token: Token) => void): LexedBody
     visit?.(token);
   });
   return { tokens, images: found };
+}
+
+/**
+ * The words a body shows readers, for the search index: its text, code,
+ * image descriptions and raw HTML (which readers see as text), with no
+ * markdown syntax or link targets, and entity references decoded.
+ */
+export function plainText(tokens: Token[]): string {
+  const out: string[] = [];
+  for (const token of tokens) textOf(token, out);
+  return out.join('').replace(/\s+/g, ' ').trim();
+}
+
+/** Inline text runs together as written; each block (and each list item or table cell) ends with a space. */
+function textOf(token: Token, out: string[]): void {
+  switch (token.type) {
+    case 'list':
+      for (const item of (token as Tokens.List).items) textOf(item, out);
+      return;
+    case 'table': {
+      const table = token as Tokens.Table;
+      for (const cell of [...table.header, ...table.rows.flat()]) {
+        for (const child of cell.tokens) textOf(child, out);
+        out.push(' ');
+      }
+      return;
+    }
+    case 'text': case 'codespan': case 'code': case 'escape':
+      if (!('tokens' in token && token.tokens)) out.push(decodeEntities((token as Tokens.Text).text));
+      break;
+    case 'html':
+      out.push((token as Tokens.HTML).text);
+      break;
+  }
+  if ('tokens' in token && token.tokens) for (const child of token.tokens) textOf(child, out);
+  if (BLOCKS.has(token.type)) out.push(' ');
+}
+
+const BLOCKS = new Set(['paragraph', 'heading', 'blockquote', 'list_item', 'code', 'space', 'hr', 'br']);
+
+/**
+ * {@link plainText} of a body not yet tokenised. A body too dense to
+ * tokenise safely (see `markdown-guard.ts`) gives its text with markdown
+ * punctuation blanked out, in linear time.
+ */
+export function bodyText(body: string): string {
+  if (assessMarkdown(body)) return body.replace(/[*_~`#>[\]()<|\\!]+/g, ' ').replace(/\s+/g, ' ').trim();
+  return plainText(marked.lexer(body));
 }
 
 /** Renders tokens from {@link lexBody}. */

@@ -10,9 +10,10 @@ import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import type { ArticleMeta, Author } from './article.ts';
 import { SUPPORT_SCRIPT } from './banner-script.ts';
-import { NO_IMAGE_INFO, renderFigure, type ImageInfo } from './markdown.ts';
+import { NO_IMAGE_INFO, escapeHtml, renderFigure, type ImageInfo } from './markdown.ts';
 import type { IndexEntry } from './store.ts';
 import { STYLESHEET_PATH } from './styles.ts';
+import { nameSlug } from './slug.ts';
 import { safeUrl } from './url.ts';
 
 /** What every page needs to know about the site. */
@@ -51,6 +52,10 @@ interface LayoutOptions {
   current?: string;
   /** Pages with the support banner carry its small script. */
   banner?: boolean;
+  /** The Atom feed of what this page lists, announced for feed readers (`/feed.xml` unless given). */
+  feed?: { path: string; title: string };
+  /** What the masthead's search box holds (the search page's own query). */
+  query?: string;
   body: HtmlEscapedString | string;
 }
 
@@ -71,7 +76,7 @@ ${o.description ? html`<meta name="description" content="${o.description}">\n` :
 <meta name="theme-color" content="#16140f" media="(prefers-color-scheme: dark)">
 <link rel="stylesheet" href="${STYLESHEET_PATH}">
 <link rel="icon" href="/favicon.svg" type="image/svg+xml">
-<link rel="alternate" type="application/atom+xml" title="${o.site.name}" href="/feed.xml">
+<link rel="alternate" type="application/atom+xml" title="${o.feed?.title ?? o.site.name}" href="${o.feed?.path ?? '/feed.xml'}">
 ${o.banner ? raw(`<script>${SUPPORT_SCRIPT}</script>\n`) : ''}${o.head ?? ''}</head>
 <body>
 <a class="skip-link" href="#main">Skip to main content</a>
@@ -79,6 +84,11 @@ ${o.banner ? raw(`<script>${SUPPORT_SCRIPT}</script>\n`) : ''}${o.head ?? ''}</h
 <div class="wrap masthead-top">
 <a class="wordmark" href="/">${o.site.name}</a>
 <p class="tagline">Independent journalism, free to read</p>
+<form class="site-search" role="search" action="/search" method="get">
+<label for="site-search-q" class="visually-hidden">Search articles</label>
+<input id="site-search-q" type="search" name="q" value="${o.query ?? ''}" maxlength="200" placeholder="Search articles" autocomplete="off">
+<button type="submit">Search</button>
+</form>
 </div>
 <nav class="sections-nav" aria-label="Sections">
 <ul class="wrap">${navLink('/', 'Latest')}${o.site.sections.map((s) => navLink(`/sections/${s}`, sectionLabel(s)))}</ul>
@@ -157,7 +167,8 @@ ${article.authors.length ? html`<p class="byline">By ${byline(article.authors)}<
 </div>
 <div class="article-body">
 ${raw(bodyHtml)}</div>
-${article.tags.length ? html`<footer class="article-footer"><h2 class="visually-hidden">Topics</h2><ul class="tags">${article.tags.map((t) => html`<li>${t}</li>`)}</ul></footer>\n` : ''}</article>
+${article.tags.length ? html`<footer class="article-footer"><h2 class="visually-hidden">Topics</h2><ul class="tags">${
+    article.tags.map((t) => html`<li><a href="/tags/${nameSlug(t)}">${t}</a></li>`)}</ul></footer>\n` : ''}</article>
 ${raw(BANNER_SLOT)}` as HtmlEscapedString;
 
   return layout({
@@ -174,45 +185,98 @@ ${raw(BANNER_SLOT)}` as HtmlEscapedString;
   });
 }
 
-/** Data for one page of a list of articles: the front page or a section. */
-export interface IndexPageData {
+/** Which list a page shows. */
+export type ListView =
+  | { kind: 'front' }
+  | { kind: 'section'; section: string }
+  | { kind: 'tag'; slug: string; name: string }
+  | { kind: 'author'; slug: string; name: string; url?: string };
+
+/** Where a list lives: its first page's path. */
+export function listPath(view: ListView): string {
+  switch (view.kind) {
+    case 'front': return '/';
+    case 'section': return `/sections/${view.section}`;
+    case 'tag': return `/tags/${view.slug}`;
+    case 'author': return `/authors/${view.slug}`;
+  }
+}
+
+/** A list's Atom feed. */
+export function listFeedPath(view: ListView): string {
+  return view.kind === 'front' ? '/feed.xml' : `${listPath(view)}/feed.xml`;
+}
+
+/** What a list is called: the page heading, and what its feed covers. */
+export function listTitle(view: ListView): string {
+  switch (view.kind) {
+    case 'front': return 'Latest news';
+    case 'section': return sectionLabel(view.section);
+    case 'tag': case 'author': return view.name;
+  }
+}
+
+/** Data for one page of a list of articles. */
+export interface ListPageData {
   site: Site;
+  view: ListView;
   entries: IndexEntry[];
   page: number;
   pageCount: number;
-  /** A section page; absent for the front page. */
-  section?: string;
 }
 
 /** One page of a list: cards, newest first (the first one larger on page 1), with pagination links. */
-export function renderIndexPage({ site, entries, page, pageCount, section }: IndexPageData): string {
-  const base = section ? `/sections/${section}` : '/';
+export function renderListPage({ site, view, entries, page, pageCount }: ListPageData): string {
+  const base = listPath(view);
   const pagePath = (n: number) => (n === 1 ? base : `${base}?page=${n}`);
-  const heading = section ? sectionLabel(section) : 'Latest news';
+  const heading = listTitle(view);
+  const kicker = view.kind === 'tag' ? 'Topic' : view.kind === 'author' ? 'Author' : undefined;
   const head = [
     page > 1 ? html`<link rel="prev" href="${pagePath(page - 1)}">\n` : '',
     page < pageCount ? html`<link rel="next" href="${pagePath(page + 1)}">\n` : '',
-    html`<meta property="og:type" content="website">\n<meta property="og:title" content="${section ? `${heading} | ${site.name}` : site.name}">\n<meta property="og:url" content="${site.origin}${pagePath(page)}">\n`,
+    html`<meta property="og:type" content="website">\n<meta property="og:title" content="${view.kind === 'front' ? site.name : `${heading} | ${site.name}`}">\n<meta property="og:url" content="${site.origin}${pagePath(page)}">\n`,
   ] as HtmlEscapedString[];
+  const ownPage = view.kind === 'author' && view.url ? safeUrl(view.url) : null;
   const body = html`<div class="wrap">
-<h1 class="page-title">${heading}${page > 1 ? html` <span class="page-number">page ${page}</span>` : ''}</h1>
+<header class="list-header">
+${kicker ? html`<p class="kicker">${kicker}</p>\n` : ''}<h1 class="page-title">${heading}${page > 1 ? html` <span class="page-number">page ${page}</span>` : ''}</h1>
+${ownPage ? html`<p class="list-links"><a rel="me" href="${ownPage}">${view.kind === 'author' ? `${view.name}’s own page` : ''}</a></p>\n` : ''}<p class="list-links"><a class="feed-link" href="${listFeedPath(view)}">Atom feed</a></p>
+</header>
 ${entries.length === 0 ? html`<p>Nothing has been published yet.</p>` : html`<ol class="cards">
-${entries.map((e, i) => card(site, e, page === 1 && i === 0, !section))}</ol>`}
-${pageCount > 1 ? html`<nav class="pagination" aria-label="Pages">
-${page > 1 ? html`<a rel="prev" href="${pagePath(page - 1)}">← Newer</a>` : html`<span></span>`}
-<span>Page ${page} of ${pageCount}</span>
-${page < pageCount ? html`<a rel="next" href="${pagePath(page + 1)}">Older →</a>` : html`<span></span>`}
-</nav>` : ''}
+${entries.map((e, i) => card(site, e, page === 1 && i === 0, view.kind !== 'section'))}</ol>`}
+${pagination(page, pageCount, pagePath)}
 </div>` as HtmlEscapedString;
+  const titles: Record<ListView['kind'], string> = {
+    front: page > 1 ? `Latest news, page ${page} | ${site.name}` : `${site.name}: latest news`,
+    section: `${heading}${page > 1 ? `, page ${page}` : ''} | ${site.name}`,
+    tag: `${heading}${page > 1 ? `, page ${page}` : ''}: the latest | ${site.name}`,
+    author: `${heading}${page > 1 ? `, page ${page}` : ''} | ${site.name}`,
+  };
+  const descriptions: Record<ListView['kind'], string> = {
+    front: `The latest reporting from ${site.name}.`,
+    section: `The latest ${heading.toLowerCase()} reporting from ${site.name}.`,
+    tag: `The latest reporting on ${heading} from ${site.name}.`,
+    author: `Articles by ${heading} for ${site.name}.`,
+  };
   return layout({
     site,
-    title: section ? `${heading}${page > 1 ? `, page ${page}` : ''} | ${site.name}` : page > 1 ? `Latest news, page ${page} | ${site.name}` : `${site.name}: latest news`,
-    description: section ? `The latest ${heading.toLowerCase()} reporting from ${site.name}.` : `The latest reporting from ${site.name}.`,
+    title: titles[view.kind],
+    description: descriptions[view.kind],
     canonicalPath: pagePath(page),
     current: base,
     head,
+    feed: { path: listFeedPath(view), title: view.kind === 'front' ? site.name : `${site.name}: ${heading}` },
     body,
   });
+}
+
+function pagination(page: number, pageCount: number, pagePath: (n: number) => string): HtmlEscapedString | string {
+  if (pageCount <= 1) return '';
+  return html`<nav class="pagination" aria-label="Pages">
+${page > 1 ? html`<a rel="prev" href="${pagePath(page - 1)}">← Newer</a>` : html`<span></span>`}
+<span>Page ${page} of ${pageCount}</span>
+${page < pageCount ? html`<a rel="next" href="${pagePath(page + 1)}">Older →</a>` : html`<span></span>`}
+</nav>` as HtmlEscapedString;
 }
 
 function card(site: Site, e: IndexEntry, lead: boolean, showSection: boolean): HtmlEscapedString {
@@ -225,6 +289,79 @@ ${e.standfirst ? html`<p class="card-standfirst">${e.standfirst}</p>\n` : ''}<p 
 </div>
 </article></li>
 ` as HtmlEscapedString;
+}
+
+/** A search result: a card's headline, section and date, and a snippet of the body. */
+export interface SearchHit extends IndexEntry {
+  /** Body text with the matched words between U+0002 and U+0003; nothing else in it is markup. */
+  snippet: string;
+}
+
+/** Data for the search page: no query yet, or a page of results. */
+export interface SearchPageData {
+  site: Site;
+  /** The normalised query; empty when the reader typed nothing searchable. */
+  query: string;
+  /** Whether anything was typed at all (only punctuation or symbols, say). */
+  typed: boolean;
+  results: SearchHit[];
+  total: number;
+  /** True when there may be more matches than were counted. */
+  more: boolean;
+  page: number;
+  pageCount: number;
+}
+
+/** The search page: the form, then the results with their snippets. Never indexed by search engines. */
+export function renderSearchPage({ site, query, typed, results, total, more, page, pageCount }: SearchPageData): string {
+  const pagePath = (n: number) => `/search?q=${encodeURIComponent(query).replace(/%20/g, '+')}${n > 1 ? `&page=${n}` : ''}`;
+  const count = `${total.toLocaleString('en-GB')}${more ? '+' : ''} result${total === 1 && !more ? '' : 's'}`;
+  const body = html`<div class="wrap search">
+<h1 class="page-title">${query ? html`Search results for <q>${query}</q>` : 'Search'}</h1>
+<form class="search-form" role="search" action="/search" method="get">
+<label for="search-q">Search for words in headlines, summaries and articles</label>
+<div class="search-row"><input id="search-q" type="search" name="q" value="${query}" maxlength="200"><button type="submit">Search</button></div>
+</form>
+${query
+    ? html`<p class="search-count" role="status">${count}${page > 1 ? html`, page ${page}` : ''}</p>
+${results.length ? html`<ol class="results">
+${results.map((r) => result(site, r))}</ol>` : html`<p>No published article contains all of these words. Try fewer or different words.</p>`}
+${pagination(page, pageCount, pagePath)}`
+    : html`<p>${typed ? 'Searches look for words: letters and numbers. Try a word or two.' : 'Type a word or two above and press Search.'}</p>`}
+</div>` as HtmlEscapedString;
+  return layout({
+    site,
+    title: query ? `${query}: search${page > 1 ? `, page ${page}` : ''} | ${site.name}` : `Search | ${site.name}`,
+    description: `Search ${site.name}.`,
+    canonicalPath: query ? pagePath(page) : '/search',
+    robots: 'noindex, follow',
+    query,
+    body,
+  });
+}
+
+function result(site: Site, r: SearchHit): HtmlEscapedString {
+  return html`<li class="result"><article>
+${r.section ? html`<p class="kicker">${sectionLabel(r.section)}</p>\n` : ''}<h2><a href="/articles/${r.slug}">${r.title}</a></h2>
+${r.snippet ? html`<p class="snippet">${raw(highlight(r.snippet))}</p>\n` : ''}<p class="card-date"><time datetime="${r.date}">${formatDate(r.date, site.timeZone)}</time></p>
+</article></li>
+` as HtmlEscapedString;
+}
+
+/**
+ * A snippet as HTML: everything escaped, then the match markers (U+0002 and
+ * U+0003, which no article can contain) turned into `<mark>`. Nothing from the
+ * article can become markup.
+ */
+export function highlight(snippet: string): string {
+  const escaped = escapeHtml(snippet.replace(/[\u0000\u0001\u0004-\u0008\u000b\u000c\u000e-\u001f]/g, ''));
+  let open = false;
+  const marked = escaped.replace(/[\u0002\u0003]/g, (marker) => {
+    if (marker === '\u0002' && !open) return (open = true), '<mark>';
+    if (marker === '\u0003' && open) return (open = false), '</mark>';
+    return '';
+  });
+  return open ? `${marked}</mark>` : marked;
 }
 
 /** The 404 page: says what happened and offers a way on, without reading KV. */
@@ -284,7 +421,7 @@ function byline(authors: Author[]): HtmlEscapedString {
   const parts: (string | Html)[] = [];
   authors.forEach((a, i) => {
     if (i > 0) parts.push(i === authors.length - 1 ? ' and ' : ', ');
-    parts.push(a.url ? html`<a rel="author" href="${a.url}">${a.name}</a>` : a.name);
+    parts.push(html`<a rel="author" href="/authors/${nameSlug(a.name)}">${a.name}</a>`);
   });
   return html`${parts}` as HtmlEscapedString;
 }

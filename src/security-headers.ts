@@ -16,7 +16,8 @@ export const CONTENT_SECURITY_POLICY = {
   styleSrc: ["'self'"],
   imgSrc: ["'self'", 'https:'],
   baseUri: ["'none'"],
-  formAction: ["'none'"],
+  // The search form submits to this site, and nowhere else.
+  formAction: ["'self'"],
   frameAncestors: ["'none'"],
   objectSrc: ["'none'"],
   // No script may write HTML from strings: only Trusted Types could, and none are allowed.

@@ -1,3 +1,5 @@
+import { fingerprint } from './fingerprint.ts';
+
 /**
  * Article slugs, shared by the worker and the publish command.
  *
@@ -45,4 +47,14 @@ export function foldToSegment(text: string, max = 80): string {
     .replace(/^-+|-+$/g, '')
     .slice(0, max)
     .replace(/-+$/, '');
+}
+
+/**
+ * The stable URL segment of a tag or an author's name: `/tags/<segment>`,
+ * `/authors/<segment>`. Accents fold ("José Núñez" → "jose-nunez"); a name with
+ * no Latin letters or digits at all gets a short hash instead, so it still has
+ * an address. Two spellings that fold alike share a page, on purpose.
+ */
+export function nameSlug(name: string): string {
+  return foldToSegment(name) || `n-${fingerprint(name.normalize('NFC').toLowerCase())}`;
 }

@@ -9,7 +9,7 @@ export const STYLESHEET = `
 :root {
   color-scheme: light dark;
   --paper: #fbf9f4; --ink: #1b1a17; --muted: #57534a; --rule: #ddd8cc; --accent: #a4161a;
-  --tint: #f1ebdf; --tint-ink: #1b1a17; --button: #a4161a; --button-ink: #fff; --focus: #1558d6;
+  --tint: #f1ebdf; --tint-ink: #1b1a17; --button: #a4161a; --button-ink: #fff; --focus: #1558d6; --mark: #fbe38e;
   --serif: Charter, "Bitstream Charter", "Sitka Text", Cambria, Georgia, serif;
   --sans: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
   --column: 40rem;
@@ -17,7 +17,7 @@ export const STYLESHEET = `
 @media (prefers-color-scheme: dark) {
   :root {
     --paper: #16140f; --ink: #ede9e0; --muted: #b5ae9f; --rule: #3a362d; --accent: #ff8f85;
-    --tint: #25211a; --tint-ink: #f4efe6; --button: #ff8f85; --button-ink: #1b0a08; --focus: #8ab4f8;
+    --tint: #25211a; --tint-ink: #f4efe6; --button: #ff8f85; --button-ink: #1b0a08; --focus: #8ab4f8; --mark: #5a4700;
   }
 }
 *, *::before, *::after { box-sizing: border-box; }
@@ -76,7 +76,27 @@ figcaption { margin-top: .5rem; font: .85rem/1.45 var(--sans); color: var(--mute
 .article-body hr { margin: 2.5rem 0; border: 0; border-top: 1px solid var(--rule); }
 .article-footer { margin-top: 2rem; }
 .tags { display: flex; flex-wrap: wrap; gap: .5rem; margin: 0; padding: 0; list-style: none; font: .85rem/1.3 var(--sans); }
-.tags li { padding: .25rem .75rem; border: 1px solid var(--rule); border-radius: 2rem; }
+.tags a { display: inline-block; padding: .3rem .8rem; border: 1px solid var(--rule); border-radius: 2rem; text-decoration: none; }
+.tags a:hover { border-color: var(--accent); }
+.byline a { text-decoration-color: var(--rule); }
+.site-search { display: flex; gap: .4rem; margin-top: .7rem; }
+.site-search input, .search-row input { min-width: 0; padding: .5rem .9rem; border: 1px solid var(--muted); border-radius: 2rem; background: var(--paper); color: var(--ink); font: 1rem var(--sans); }
+.site-search input { width: 13rem; }
+.site-search button, .search-row button { min-height: 2.6rem; padding: .45rem 1.1rem; border: 0; border-radius: 2rem; background: var(--ink); color: var(--paper); font: 600 .95rem var(--sans); cursor: pointer; }
+.list-header { margin-bottom: 1.5rem; }
+.list-header .page-title { margin-bottom: .4rem; }
+.list-links { margin: 0 0 .3rem; font: .9rem/1.5 var(--sans); color: var(--muted); }
+.search-form { max-width: 40rem; margin-bottom: 1.5rem; }
+.search-form label { display: block; margin-bottom: .5rem; font: .95rem/1.4 var(--sans); }
+.search-row { display: flex; gap: .5rem; }
+.search-row input { flex: 1; }
+.search-count { font: .95rem/1.4 var(--sans); color: var(--muted); }
+.results { display: grid; gap: 1.6rem; max-width: var(--column); margin: 1.25rem 0 0; padding: 0; list-style: none; }
+.result h2 { margin: 0 0 .35rem; font-size: 1.3rem; }
+.result h2 a { text-decoration: none; }
+.result h2 a:hover { text-decoration: underline; }
+.snippet { margin: 0 0 .35rem; font-size: 1rem; line-height: 1.55; }
+mark { background: var(--mark); color: inherit; padding-inline: .1em; border-radius: .15em; }
 .support { max-width: calc(var(--column) + 2rem); margin: 3rem auto 0; padding-inline: 1rem; }
 .support-inner { position: relative; padding: 1.4rem 1.25rem 1.5rem; background: var(--tint); color: var(--tint-ink); border-top: 4px solid var(--accent); }
 .support h2 { margin: 0 2.5rem .8rem 0; font-size: clamp(1.35rem, 4vw, 1.7rem); }
@@ -120,7 +140,7 @@ figcaption { margin-top: .5rem; font: .85rem/1.45 var(--sans); color: var(--mute
 .site-footer ul { display: flex; flex-wrap: wrap; gap: .35rem 1.2rem; margin: 0 0 1rem; padding: 0; list-style: none; }
 .site-footer a { display: inline-block; padding-block: .2rem; }
 @media print {
-  .sections-nav, .support, .skip-link, .site-footer nav, .pagination, .tagline { display: none !important; }
+  .sections-nav, .support, .skip-link, .site-footer nav, .pagination, .tagline, .site-search, .search-form, .feed-link { display: none !important; }
   body { background: #fff; color: #000; font-size: 11pt; }
   .masthead { border-top: 0; }
   .article-body a[href^="http"]::after { content: " (" attr(href) ")"; font-size: .85em; }

@@ -9,7 +9,7 @@ import type { Tokens } from 'marked';
 import { parseArticle, type Article, type Problem } from '../article.ts';
 import { parseBannerFile } from '../banner.ts';
 import { assessMarkdown } from '../markdown-guard.ts';
-import { lexBody, renderMarkdown } from '../markdown.ts';
+import { lexBody, plainText, renderMarkdown } from '../markdown.ts';
 import { MEDIA_PREFIX, contentHash, mediaType } from '../store.ts';
 import { safeUrl } from '../url.ts';
 
@@ -31,6 +31,8 @@ export interface ArticleFile {
   hash: string;
   /** Media names (without `media/`) the article shows. */
   media: string[];
+  /** The body as plain text, for the search index. */
+  text: string;
 }
 
 export interface MediaFile {
@@ -107,7 +109,7 @@ export async function loadContent(contentRoot: string, paths: string[]): Promise
     bySlug.set(article.slug, file);
     const body = lintBody(article, source, file, problems);
     const media = mediaReferences(article, body.images, source, file, problems);
-    if (body.ok) articles.push({ file, source, article, hash: await contentHash(source), media });
+    if (body.ok) articles.push({ file, source, article, hash: await contentHash(source), media, text: body.text });
   }
 
   let banners: BannersFile | undefined;
@@ -143,17 +145,18 @@ export async function loadContent(contentRoot: string, paths: string[]): Promise
 /**
  * Checks a body the way only a publisher can: nesting, link and image URLs,
  * alt text, and how long it takes to render. Returns the images the body
- * shows (so their media can be checked too), and whether it may be published.
+ * shows (so their media can be checked too), its plain text (for the search
+ * index, from the same tokens), and whether it may be published.
  */
-function lintBody(article: Article, source: string, file: string, problems: FileProblem[]): { images: string[]; ok: boolean } {
+function lintBody(article: Article, source: string, file: string, problems: FileProblem[]): { images: string[]; text: string; ok: boolean } {
   const before = problems.length;
   const at = (bodyLine: number) => article.bodyLine + bodyLine - 1;
   const risk = assessMarkdown(article.body);
   if (risk) {
     problems.push({ file, line: at(risk.line), severity: 'error', message: risk.message });
-    return { images: [], ok: false };
+    return { images: [], text: '', ok: false };
   }
-  const { images } = lexBody(article.body, (token) => {
+  const { images, tokens } = lexBody(article.body, (token) => {
     if (token.type === 'link') {
       const link = token as Tokens.Link;
       if (safeUrl(link.href, 'link') === null) {
@@ -178,7 +181,7 @@ function lintBody(article: Article, source: string, file: string, problems: File
   if (ms > RENDER_BUDGET_MS) {
     problems.push({ file, line: article.bodyLine, severity: 'error', message: `the body takes ${Math.round(ms)} ms to render; the limit is ${RENDER_BUDGET_MS} ms (simplify long runs of emphasis, brackets or nesting)` });
   }
-  return { images, ok: !problems.slice(before).some((p) => p.severity === 'error') };
+  return { images, text: plainText(tokens), ok: !problems.slice(before).some((p) => p.severity === 'error') };
 }
 
 /** The slug a file's path implies: its path under the content root, without `.md`. */

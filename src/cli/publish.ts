@@ -102,7 +102,7 @@ export async function publish(options: PublishOptions): Promise<number> {
     })),
   ];
   const now = options.now ?? Date.now();
-  const rows = articles.filter((a) => a.indexChange !== 'unchanged').map((a) => indexRow(a.article, a.hash));
+  const rows = articles.filter((a) => a.indexChange !== 'unchanged').map((a) => indexRow(a.article, a.hash, a.text));
   if (!options.dryRun) {
     await uploadInBatches(runner, target, entries);
     try {

@@ -11,6 +11,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArticle } from '../article.ts';
+import { bodyText } from '../markdown.ts';
 import { isValidSlug } from '../slug.ts';
 import { indexRow, type IndexRow } from '../storage/index-rows.ts';
 import { clearIndexStatements } from '../storage/index-sql.ts';
@@ -46,7 +47,7 @@ export async function reindex({ target, dryRun = false, runner, log, now = Date.
         log(`  skipped    ${slug}: line ${first.line}: ${first.message}`);
         continue;
       }
-      rows.push(indexRow({ ...parsed.article, slug }, await contentHash(source)));
+      rows.push(indexRow({ ...parsed.article, slug }, await contentHash(source), bodyText(parsed.article.body)));
     }
   }
   const drafts = rows.filter((r) => r.draft).length;

@@ -7,6 +7,7 @@
  */
 import type { ArticleVersion } from '../articles.ts';
 import { ByteLimitedCache } from '../lru.ts';
+import { bodyText } from '../markdown.ts';
 import type { IndexDb } from '../storage/index-db.ts';
 import { indexRow } from '../storage/index-rows.ts';
 import {
@@ -35,7 +36,7 @@ export async function ensureIndexed(db: IndexDb, version: ArticleVersion, contex
   let outcome: 'current' | 'written' | 'deferred' = 'current';
   if (held?.hash !== version.hash) {
     if (!readerMayWrite(held, context)) return 'deferred';
-    await db.write(writeRowsStatements([indexRow(version.meta, version.hash)], context));
+    await db.write(writeRowsStatements([indexRow(version.meta, version.hash, bodyText(version.body))], context));
     console.log(JSON.stringify({ event: 'index.write_back', slug: version.slug, hash: version.hash, was: held?.hash ?? null }));
     outcome = 'written';
   }

@@ -12,7 +12,7 @@ import {
 } from '../storage/index-sql.ts';
 import type { IndexEntry } from '../store.ts';
 
-interface CardRow {
+export interface CardRow {
   slug: string;
   hash: string;
   title: string;
@@ -29,7 +29,7 @@ interface CardRow {
 /** What a list shows of one article. */
 export type ListEntry = IndexEntry & { language: string };
 
-function toEntry(row: CardRow): ListEntry {
+export function toEntry(row: CardRow): ListEntry {
   return {
     slug: row.slug,
     hash: row.hash,

@@ -5,8 +5,7 @@
  * (which write them for what they publish), so both always agree.
  */
 import type { ArticleMeta } from '../article.ts';
-import { fingerprint } from '../fingerprint.ts';
-import { foldToSegment } from '../slug.ts';
+import { nameSlug } from '../slug.ts';
 
 /** The front page's list: every visible article. */
 export const FRONT_LIST = '';
@@ -34,10 +33,19 @@ export interface IndexRow {
   lists: string[];
   /** What to call the tag and author lists, and an author's own page. */
   names: { list: string; name: string; url: string | null }[];
+  /** The body as plain text for full-text search, at most {@link MAX_SEARCH_TEXT} characters. */
+  text: string;
 }
 
-/** The index row for an article version. */
-export function indexRow(meta: ArticleMeta, hash: string): IndexRow {
+/**
+ * Search reads the first 60,000 characters of a body (about 10,000 words):
+ * longer than nearly any news article, and it keeps each row's statement
+ * within D1's 100 KB once publish writes it into a SQL file.
+ */
+export const MAX_SEARCH_TEXT = 60_000;
+
+/** The index row for an article version; `text` is its body as plain text (`plainText` or `bodyText` in markdown.ts). */
+export function indexRow(meta: ArticleMeta, hash: string, text: string): IndexRow {
   const publishedAt = Date.parse(meta.date);
   const names: IndexRow['names'] = [];
   const lists = [FRONT_LIST];
@@ -72,15 +80,14 @@ export function indexRow(meta: ArticleMeta, hash: string): IndexRow {
     imageAlt: meta.image?.alt ?? null,
     lists: meta.draft ? [] : lists,
     names: meta.draft ? [] : names,
+    text: meta.draft ? '' : capText(text),
   };
 }
 
-/**
- * The stable URL segment for a tag or an author's name: lower-case ASCII words
- * joined by hyphens, accents folded ("José Núñez" → "jose-nunez"). A name with
- * no Latin letters or digits at all gets a short hash instead, so it still has
- * an address. Two spellings that fold alike share a page, on purpose.
- */
-export function nameSlug(name: string): string {
-  return foldToSegment(name) || `n-${fingerprint(name.normalize('NFC').toLowerCase())}`;
+/** At most {@link MAX_SEARCH_TEXT} characters, cut at a space, and within ~80 KB once quoted into SQL. */
+function capText(text: string): string {
+  let capped = text.length > MAX_SEARCH_TEXT ? text.slice(0, text.lastIndexOf(' ', MAX_SEARCH_TEXT) + 1 || MAX_SEARCH_TEXT).trimEnd() : text;
+  // Quotes double when inlined into SQL, and JSON escapes some characters: keep the worst case in bounds.
+  while (JSON.stringify(capped).replaceAll("'", "''").length > 80_000) capped = capped.slice(0, Math.floor(capped.length * 0.9));
+  return capped;
 }

@@ -81,6 +81,7 @@ FROM json_each(?1) r JOIN articles a ON a.slug = r.value->>'slug' AND a.hash = r
       params: [lists],
     },
   ];
+  statements.push(...searchStatements(rows));
   if (names !== '[]') {
     statements.push({
       sql: `INSERT INTO lists (list, name, url)
@@ -93,6 +94,39 @@ WHERE lists.name IS NOT excluded.name OR (excluded.url IS NOT NULL AND lists.url
     });
   }
   return statements;
+}
+
+/**
+ * A search row's rowid: the first-published second times 2^28, plus the
+ * article id (ids stay far below 2^28). Rowids then run in publication order
+ * from the year 881 to 3059, and never collide.
+ */
+const ROWID_SCALE = 268_435_456;
+const SEARCH_ROWID = `(a.published_at / 1000) * ${ROWID_SCALE} + a.id`;
+
+/** Replaces the search rows of the articles written (drafts get none). */
+function searchStatements(rows: IndexRow[]): Statement[] {
+  const written = JSON.stringify(rows.map((r) => ({ slug: r.slug, hash: r.hash })));
+  const texts = JSON.stringify(rows.filter((r) => !r.draft).map((r) => ({ slug: r.slug, hash: r.hash, text: r.text })));
+  return [
+    {
+      sql: `DELETE FROM article_search WHERE rowid IN (
+  SELECT a.search_rowid FROM json_each(?1) r JOIN articles a ON a.slug = r.value->>'slug' AND a.hash = r.value->>'hash'
+  WHERE a.search_rowid IS NOT NULL)`,
+      params: [written],
+    },
+    {
+      sql: `INSERT INTO article_search (rowid, title, standfirst, body, slug)
+SELECT ${SEARCH_ROWID}, a.title, coalesce(a.standfirst, ''), r.value->>'text', a.slug
+FROM json_each(?1) r JOIN articles a ON a.slug = r.value->>'slug' AND a.hash = r.value->>'hash'
+WHERE a.draft = 0`,
+      params: [texts],
+    },
+    {
+      sql: `UPDATE articles AS a SET search_rowid = CASE WHEN a.draft = 0 THEN ${SEARCH_ROWID} END WHERE a.slug IN (${WRITTEN})`,
+      params: [written],
+    },
+  ];
 }
 
 /**
@@ -131,7 +165,7 @@ ON CONFLICT (slug) DO UPDATE SET removed_at = excluded.removed_at`,
  * that maintain counts and anchors have little left to do.
  */
 export function clearIndexStatements(): Statement[] {
-  return ['list_entries', 'articles', 'lists', 'page_anchors', 'sitemap_months', 'removed'].map((table) => ({
+  return ['article_search', 'list_entries', 'articles', 'lists', 'page_anchors', 'sitemap_months', 'removed'].map((table) => ({
     sql: `DELETE FROM ${table}`,
     params: [],
   }));
@@ -225,14 +259,51 @@ export function sitemapMonthsStatement(month: string): Statement {
   };
 }
 
-/** Sections with at least one visible article, by name. */
-export function sectionsStatement(now: number): Statement {
+/**
+ * A query is ranked among at most this many of its most recent matches: the
+ * cost of a search is bounded, however common its words (a word in every
+ * article of 10⁵ costs 50 ms to rank in full, and ten times that at 10⁶).
+ */
+export const SEARCH_CANDIDATES = 5000;
+
+/**
+ * One page of search results for an FTS5 `match` expression (built only by
+ * `searchQuery`, never from reader input directly), best first: bm25 with the
+ * title weighted above the standfirst, and the standfirst above the body,
+ * among the {@link SEARCH_CANDIDATES} most recent visible matches. Each row
+ * carries a snippet of the body with matches between U+0002 and U+0003, and
+ * the number of candidates.
+ */
+export function searchStatement(match: string, now: number, offset: number, limit: number): Statement {
   return {
-    sql: `SELECT substr(l.list, 9) AS section FROM lists l
-WHERE l.list > 'section:' AND l.list < 'section;' AND l.total > 0
+    sql: `WITH candidates AS (
+  SELECT rowid AS id, bm25(article_search, 10.0, 4.0, 1.0, 0.0) AS score FROM article_search
+  WHERE article_search MATCH ?1 AND rowid < (?2 + 1) * ${ROWID_SCALE}
+  ORDER BY rowid DESC LIMIT ${SEARCH_CANDIDATES}
+), page AS (
+  SELECT id, score FROM candidates ORDER BY score, id DESC LIMIT ?3 OFFSET ?4
+)
+SELECT ${CARD_COLUMNS}, snippet(article_search, 2, char(2), char(3), '…', 24) AS snippet,
+  (SELECT count(*) FROM candidates) AS total
+FROM page p CROSS JOIN article_search ON article_search.rowid = p.id JOIN articles a ON a.slug = article_search.slug
+WHERE article_search MATCH ?1
+ORDER BY p.score, p.id DESC`,
+    params: [match, Math.floor(now / 1000), limit, offset],
+  };
+}
+
+/**
+ * The sections, topics and authors with at least one visible article, by list
+ * key (`section:…`, then `tag:…`, then `author:…`), at most `limit`.
+ */
+export function browsableListsStatement(now: number, limit: number): Statement {
+  return {
+    sql: `SELECT l.list FROM lists l
+WHERE l.total > 0 AND (l.list > 'author:' AND l.list < 'author;' OR l.list > 'section:' AND l.list < 'section;' OR l.list > 'tag:' AND l.list < 'tag;')
   AND EXISTS (SELECT 1 FROM list_entries e WHERE e.list = l.list AND e.published_at <= ?1)
-ORDER BY l.list`,
-    params: [now],
+ORDER BY CASE substr(l.list, 1, 3) WHEN 'sec' THEN 0 WHEN 'tag' THEN 1 ELSE 2 END, l.list
+LIMIT ?2`,
+    params: [now, limit],
   };
 }
 

@@ -30,6 +30,9 @@ beforeAll(async () => {
     'article (UK)': ARTICLE,
     'article (US)': FIGURES,
     section: '/sections/world',
+    topic: '/tags/transport',
+    author: '/authors/isla-penrose',
+    search: '/search?q=harbour',
     'not found': '/articles/no-such-story',
     'draft preview': await previewPath(TEST_PREVIEW_SECRET, 'business/bakery-cooperative', Date.now()),
   };
@@ -87,7 +90,7 @@ describe('every kind of page', () => {
 
   it('fits every width from 320 px up without sideways scrolling', async () => {
     for (const width of [320, 375, 768, 1280, 1920]) {
-      for (const path of [pages.index!, ARTICLE, FIGURES]) {
+      for (const path of [pages.index!, ARTICLE, FIGURES, pages.search!, pages.author!]) {
         const { context, page } = await open(path, { viewport: { width, height: 800 } });
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
         expect(overflow, `${path} at ${width}px`).toBeLessThanOrEqual(0);
@@ -108,6 +111,36 @@ describe('every kind of page', () => {
     const dark = await open(ARTICLE, { viewport: { width: 375, height: 900 }, colorScheme: 'dark' });
     await dark.page.screenshot({ path: `${SCREENSHOTS}/article-dark-375.png`, fullPage: true });
     await dark.context.close();
+  });
+});
+
+describe('finding articles', () => {
+  it('searches from the masthead with JavaScript off, and every result leads to its article', async () => {
+    const { context, page, problems } = await open('/', { javaScriptEnabled: false });
+    const box = page.getByRole('searchbox', { name: 'Search articles' });
+    await box.fill('ferry');
+    await box.press('Enter');
+    await page.waitForURL(/\/search\?q=ferry$/);
+    expect(await page.locator('h1').textContent()).toBe('Search results for ferry');
+    const results = page.locator('.results h2 a');
+    expect(await results.count()).toBeGreaterThan(0);
+    expect(await page.locator('.results mark').first().textContent()).toMatch(/ferry/i);
+    await results.first().click();
+    await page.waitForURL(/\/articles\//);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('reaches an article from its topic and its author', async () => {
+    const { context, page } = await open(ARTICLE, { javaScriptEnabled: false });
+    await page.locator('.tags a', { hasText: 'transport' }).click();
+    await page.waitForURL(/\/tags\/transport$/);
+    expect(await page.locator('.cards a', { hasText: 'harbour ferry' }).count()).toBe(1);
+    await page.goto(worker.url + ARTICLE);
+    await page.locator('.byline a').first().click();
+    await page.waitForURL(/\/authors\//);
+    expect(await page.locator('.cards a', { hasText: 'harbour ferry' }).count()).toBe(1);
+    await context.close();
   });
 });
 

@@ -8,7 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseArticle } from '../../src/article.ts';
 import { contentHash, toMetadata } from '../../src/store.ts';
 import { startVarnish, type Varnish } from '../support/varnish.ts';
+import { indexRows } from '../support/seed.ts';
 import { ROOT, startWorker, type WorkerServer } from '../support/worker-server.ts';
+import { bodyText } from '../../src/markdown.ts';
+import { indexRow } from '../../src/storage/index-rows.ts';
 
 // Short lifetimes so the test can watch them pass. Varnish takes its TTL from
 // max-age and its grace from stale-while-revalidate.
@@ -27,10 +30,14 @@ function source(text: string): string {
   return `---\ntitle: The ferry\ndate: 2026-11-20T08:30:00Z\nstandfirst: A story.\n---\n\n${text}\n`;
 }
 
+/** Writes an article as `npm run publish` does: the file in KV, then its index row. */
 async function publish(slug: string, file: string, to = worker): Promise<void> {
   const parsed = parseArticle(file, slug);
   if (!parsed.ok) throw new Error('bad test article');
-  await to.kv.put(slug, file, { metadata: toMetadata(parsed.article, await contentHash(file)) });
+  const meta = { ...parsed.article, slug };
+  const hash = await contentHash(file);
+  await to.kv.put(slug, file, { metadata: toMetadata(meta, hash) });
+  await indexRows(to, [indexRow(meta, hash, bodyText(parsed.article.body))]);
 }
 
 function viaVarnish(path: string, country: string | null, init: RequestInit = {}, proxy = varnish): Promise<Response> {
@@ -182,6 +189,21 @@ describe('through Varnish with the README\'s VCL', () => {
     expect(isHit(tracked)).toBe(true);
     const preview = await viaVarnish(`${ARTICLE}?utm_source=x&region=NZ`, 'DE', {}, tuned);
     expect(region(await preview.text())).toBe('NZ');
+  });
+
+  it('keeps ?q= in the key for /search only, and sorts parameters so one order is one object', async () => {
+    await publish('world/searchable', source('A paragraph about lighthouses.'), tunedWorker);
+    const first = await viaVarnish('/search?q=lighthouses&utm_source=x', 'GB', {}, tuned);
+    expect(await first.text()).toContain('<mark>lighthouses</mark>');
+    expect(isHit(await viaVarnish('/search?q=lighthouses', 'US', {}, tuned))).toBe(true);
+    const other = await viaVarnish('/search?q=ferries', 'GB', {}, tuned);
+    expect(isHit(other)).toBe(false);
+    expect(await other.text()).not.toContain('<mark>lighthouses</mark>');
+    await viaVarnish('/search?q=lighthouses&page=1', 'GB', {}, tuned);
+    expect(isHit(await viaVarnish('/search?page=1&q=lighthouses', 'GB', {}, tuned))).toBe(true);
+    // Elsewhere q means nothing, so it cannot split the cache.
+    await viaVarnish(ARTICLE, 'FR', {}, tuned);
+    expect(isHit(await viaVarnish(`${ARTICLE}?q=anything`, 'FR', {}, tuned))).toBe(true);
   });
 
   it('keeps objects for the CDN-Cache-Control lifetime, not the browser one', async () => {

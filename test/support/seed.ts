@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { parseArticle, type ArticleMeta } from '../../src/article.ts';
 import { loadContent } from '../../src/cli/content.ts';
+import { bodyText } from '../../src/markdown.ts';
 import { indexRow, type IndexRow } from '../../src/storage/index-rows.ts';
 import { writeRowsStatements } from '../../src/storage/index-sql.ts';
 import { contentHash, toMetadata } from '../../src/store.ts';
@@ -32,7 +33,7 @@ export async function seedSamples(worker: WorkerServer): Promise<string[]> {
   if (content.problems.some((p) => p.severity === 'error')) throw new Error('articles/ does not validate');
   for (const m of content.media) await worker.kv.put(m.key, m.bytes, { metadata: { v: 1, hash: m.hash } });
   for (const a of content.articles) await worker.kv.put(a.article.slug, a.source, { metadata: toMetadata(a.article, a.hash) });
-  await indexRows(worker, content.articles.map((a) => indexRow(a.article, a.hash)));
+  await indexRows(worker, content.articles.map((a) => indexRow(a.article, a.hash, a.text)));
   return content.articles.filter((a) => !a.article.draft).map((a) => a.article.slug);
 }
 
@@ -49,7 +50,7 @@ export async function seedGenerated(worker: WorkerServer, count: number, bytes =
     const meta: ArticleMeta = { ...parsed.article, slug };
     const hash = await contentHash(source);
     batch.push(worker.kv.put(slug, source, { metadata: toMetadata(meta, hash) }));
-    rows.push(indexRow(meta, hash));
+    rows.push(indexRow(meta, hash, bodyText(parsed.article.body)));
     slugs.push(slug);
     if (batch.length >= 50) await Promise.all(batch.splice(0));
   }

@@ -32,7 +32,7 @@ function meta(n: number, overrides: Partial<ArticleMeta> = {}): ArticleMeta {
 async function index(metas: ArticleMeta[]): Promise<void> {
   for (let i = 0; i < metas.length; i += 200) {
     const chunk = metas.slice(i, i + 200);
-    await indexArticles(chunk, chunk.map((m) => m.slug.replace(/\D/g, '').padStart(32, 'a')));
+    await indexArticles(chunk.map((meta) => ({ meta, hash: meta.slug.replace(/\D/g, '').padStart(32, 'a') })));
   }
 }
 

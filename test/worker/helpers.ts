@@ -1,6 +1,7 @@
 /** Shared by the workerd tests: seed KV and the index the way editors do, and fetch through the worker. */
 import { env, exports } from 'cloudflare:workers';
-import { parseArticle } from '../../src/article.ts';
+import { parseArticle, type ArticleMeta } from '../../src/article.ts';
+import { bodyText } from '../../src/markdown.ts';
 import { indexDb } from '../../src/storage/index-db.ts';
 import { indexRow } from '../../src/storage/index-rows.ts';
 import { writeRowsStatements } from '../../src/storage/index-sql.ts';
@@ -27,12 +28,12 @@ export async function seedArticle(slug: string, source: string, { withMetadata =
   if (!parsed.ok) throw new Error(`test article ${slug} is invalid: ${JSON.stringify(parsed.problems)}`);
   const hash = await contentHash(source);
   await env.ARTICLES.put(slug, source, { metadata: toMetadata(parsed.article, hash) });
-  await indexArticles([{ ...parsed.article, slug }], [hash]);
+  await indexArticles([{ meta: { ...parsed.article, slug }, hash, text: bodyText(parsed.article.body) }]);
 }
 
 /** Writes index rows as an editor's command does (one batch), for articles already in KV or not. */
-export async function indexArticles(metas: Parameters<typeof indexRow>[0][], hashes: string[], now = Date.now()): Promise<void> {
-  const rows = metas.map((meta, i) => indexRow(meta, hashes[i]!));
+export async function indexArticles(articles: { meta: ArticleMeta; hash: string; text?: string }[], now = Date.now()): Promise<void> {
+  const rows = articles.map((a) => indexRow(a.meta, a.hash, a.text ?? ''));
   await indexDb(env.INDEX, 10_000).write(writeRowsStatements(rows, { writer: 'editor', now, trustMs: 0 }));
 }
 

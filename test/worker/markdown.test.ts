@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderMarkdown, slugifyHeading, splitCaption } from '../../src/markdown.ts';
+import { bodyText, renderMarkdown, slugifyHeading, splitCaption } from '../../src/markdown.ts';
 import { safeUrl } from '../../src/url.ts';
 
 describe('figures', () => {
@@ -118,5 +118,22 @@ describe('GFM', () => {
     expect(html).toContain('<table>');
     expect(html).toContain('<del>gone</del>');
     expect(html).toContain('href="http://www.example.com"');
+  });
+});
+
+describe('plainText, for the search index', () => {
+  it('keeps the words readers see, joined as written, and drops syntax and link targets', () => {
+    expect(bodyText('# A *heading*\n\nSome **bold**er text, a [link](https://x.test/hidden) and `code`.\n\n- one\n- two\n\n| a | b |\n|---|---|\n| c | d |\n\n```\nlet x = 1;\n```\n\n![alt words](/m.svg)'))
+      .toBe('A heading Some bolder text, a link and code. one two a b c d let x = 1; alt words');
+  });
+
+  it('decodes entities and keeps raw HTML as the text it shows as', () => {
+    expect(bodyText('Fish &amp; chips &#233; <b>bold</b> tag')).toBe('Fish & chips é <b>bold</b> tag');
+  });
+
+  it('falls back to stripping punctuation for a body too dense to tokenise', () => {
+    const text = bodyText('_a'.repeat(50_000));
+    expect(text.length).toBeGreaterThan(0);
+    expect(text).not.toContain('_');
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ArticleMeta } from '../../src/article.ts';
 import { DEFAULT_BANNERS, fillPlaceholders, renderBanner, validateBannerCopy } from '../../src/banner.ts';
 import { escapeXml, renderFeed, renderNewsSitemap, renderSitemap } from '../../src/feed.ts';
-import { BANNER_SLOT, formatDate, jsonForScript, renderArticlePage, renderIndexPage, sectionLabel } from '../../src/pages.ts';
+import { BANNER_SLOT, formatDate, jsonForScript, renderArticlePage, renderListPage, sectionLabel } from '../../src/pages.ts';
 import { REGION_GROUPS } from '../../src/region.ts';
 import { toMetadata, type IndexEntry } from '../../src/store.ts';
 
@@ -56,10 +56,10 @@ describe('jsonForScript', () => {
   });
 });
 
-describe('renderIndexPage', () => {
+describe('renderListPage', () => {
   const entries: IndexEntry[] = [{ slug: 'x', title: 'X <b>', date: '2026-01-01', draft: false, hash: 'a'.repeat(32) }];
   it('links pages and escapes titles', () => {
-    const html = renderIndexPage({ site, entries, page: 2, pageCount: 3 });
+    const html = renderListPage({ site, view: { kind: 'front' }, entries, page: 2, pageCount: 3 });
     expect(html).toContain('<a href="/articles/x">X &lt;b&gt;</a>');
     expect(html).toContain('<a rel="prev" href="/">');
     expect(html).toContain('<a rel="next" href="/?page=3">');

@@ -60,7 +60,9 @@ describe('article page', () => {
     const html = await res.text();
     expect(html).toContain('<h1 id="article-title">Ferry &lt;returns&gt; &amp; &quot;sails&quot;</h1>');
     expect(html).toContain('<p class="standfirst">The boat is back.</p>');
-    expect(html).toMatch(/By <a rel="author" href="https:\/\/example.com\/ada">Ada Lovelace<\/a>, Grace Hopper and Ida Wells/);
+    expect(html).toContain('By <a rel="author" href="/authors/ada-lovelace">Ada Lovelace</a>, ' +
+      '<a rel="author" href="/authors/grace-hopper">Grace Hopper</a> and <a rel="author" href="/authors/ida-wells">Ida Wells</a>');
+    expect(html).toContain('<ul class="tags"><li><a href="/tags/transport">transport</a></li><li><a href="/tags/harbour">harbour</a></li></ul>');
     expect(html).toContain('<time datetime="2026-11-20T08:30:00Z">');
     expect(html).toContain('Updated <time datetime="2026-11-21T09:00:00Z">');
     expect(html).toContain('<figcaption>The ferry at dawn <span class="credit">Jo Bloggs</span></figcaption>');
@@ -243,6 +245,8 @@ describe('feed, sitemap and robots', () => {
     const pages = await (await get('/sitemaps/pages.xml')).text();
     expect(pages).toContain('<loc>https://news.test/</loc>');
     expect(pages).toContain('<loc>https://news.test/sections/local</loc>');
+    expect(pages).toContain('<loc>https://news.test/tags/transport</loc>');
+    expect(pages).toContain('<loc>https://news.test/authors/ada-lovelace</loc>');
     expect(pages).toContain('<loc>https://news.test/sections/world</loc>');
   });
 

@@ -16,6 +16,8 @@ const FRAGMENT_TAGS = new Set([
 const PAGE_TAGS = new Set([
   ...FRAGMENT_TAGS, 'html', 'head', 'meta', 'title', 'link', 'script', 'body', 'header', 'div', 'nav',
   'main', 'article', 'h1', 'time', 'aside', 'footer', 'small', 'button', 'noscript', 'section',
+  // The search form, and its results' highlights and quoted query.
+  'form', 'label', 'mark', 'q',
 ]);
 const URL_ATTRIBUTES = new Set(['href', 'src', 'action', 'formaction', 'xlink:href', 'srcset', 'poster', 'data', 'background', 'ping']);
 
@@ -73,6 +75,8 @@ export function findUnsafe(html: string, { page = false } = {}): string[] {
     }
     const rest = /^\s*\/?>/.exec(html.slice(j, j + 10));
     if (!rest) { problems.push(`<${name}> tag is malformed at ${i}: ${JSON.stringify(html.slice(i, i + 60))}`); i = j; continue; }
+    // A form may only submit to a path on this site.
+    if (name === 'form' && !/^\/(?!\/)/.test(attributes.get('action') ?? '')) problems.push(`<form action="${attributes.get('action')}"> leaves the site`);
     for (const [attr, value] of attributes) {
       if (attr.startsWith('on')) problems.push(`<${name} ${attr}> event handler`);
       if (attr === 'style' || attr === 'srcdoc') problems.push(`<${name} ${attr}>`);

@@ -4,6 +4,7 @@
 import { env } from 'cloudflare:workers';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import app from '../../src/index.ts';
+import { previewPath } from '../../src/preview.ts';
 import { ORIGIN, articleFile, seedArticle } from './helpers.ts';
 
 const NOW = Date.parse('2026-11-26T06:00:00Z');
@@ -25,11 +26,15 @@ function lifetimes(res: Response): { maxAge: number; swr: number; cdnMaxAge: num
   };
 }
 
-const LISTS = ['/', '/sections/world', '/feed.xml', '/sitemaps/articles-2026-11.xml', '/sitemaps/news.xml'];
+const LISTS = [
+  '/', '/sections/world', '/feed.xml', '/sitemaps/articles-2026-11.xml', '/sitemaps/news.xml',
+  '/tags/birdsong', '/tags/birdsong/feed.xml', '/authors/ada-early', '/search?q=chorus',
+];
 
 beforeAll(async () => {
-  await seedArticle('world/earlier', articleFile('title: Already out\ndate: 2026-11-26T05:00:00Z\nsection: world'));
-  await seedArticle(SLUG, articleFile(`title: Published at dawn\ndate: ${new Date(AT).toISOString()}\nsection: world`));
+  const common = 'section: world\ntags: [birdsong]\nauthors: [Ada Early]';
+  await seedArticle('world/earlier', articleFile(`title: Already out\ndate: 2026-11-26T05:00:00Z\n${common}`, 'The chorus began at five (earlier).\n'));
+  await seedArticle(SLUG, articleFile(`title: Published at dawn\ndate: ${new Date(AT).toISOString()}\n${common}`, 'The dawn chorus, at last.\n'));
 });
 
 afterEach(() => {
@@ -44,6 +49,15 @@ describe('before its time', () => {
       expect(res.status, path).toBe(404);
       expect(res.headers.get('Cache-Control'), path).toBe('public, max-age=10');
     }
+  });
+
+  it('can be previewed with a signed link, like a draft', async () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: NOW });
+    const link = await previewPath('test-preview-secret', SLUG, NOW);
+    const res = await fetchApp(link);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('Cache-Control')).toBe('private, no-store');
+    expect(await res.text()).toContain('Published at dawn');
   });
 
   it('is in no list, feed or sitemap, and none of them may be kept past its time', async () => {
@@ -73,8 +87,9 @@ describe('at its time', () => {
       expect(res.status, path).toBe(200);
       expect(res.headers.get('ETag'), path).not.toBe(before[i]);
       expect(await res.text(), path).toContain('dawn');
-      // Nothing else is scheduled: the lists get their full lifetimes back.
-      expect(res.headers.get('CDN-Cache-Control'), path).toBe('max-age=300, stale-while-revalidate=60, stale-if-error=86400');
+      // Nothing else is scheduled: the lists get their full lifetimes back (search its own, shorter one).
+      const maxAge = path.startsWith('/search') ? 60 : 300;
+      expect(res.headers.get('CDN-Cache-Control'), path).toBe(`max-age=${maxAge}, stale-while-revalidate=60, stale-if-error=86400`);
     }
   });
 });
