@@ -1,9 +1,16 @@
 import path from 'node:path';
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
+import commonmark from 'commonmark-spec';
 import { defineConfig } from 'vitest/config';
 
 // The workerd tests run every file against a fresh local D1 with the real migrations applied.
 const migrations = await readD1Migrations(path.join(import.meta.dirname, 'migrations'));
+
+// The CommonMark spec's examples (the package reads its spec.txt from disk, which
+// workerd cannot), with the spec's visible tabs (→) made tabs again.
+const commonmarkExamples = commonmark.tests.map((t: { markdown: string; html: string; section: string; number: number }) => ({
+  ...t, markdown: t.markdown.replace(/→/g, '\t'), html: t.html.replace(/→/g, '\t'),
+}));
 
 export default defineConfig({
   test: {
@@ -19,7 +26,7 @@ export default defineConfig({
             wrangler: { configPath: './wrangler.toml' },
             // The one secret (in production it comes from `wrangler secret put`), and
             // no isolate memo, so a test sees its own writes at once; the memo has its own test.
-            miniflare: { bindings: { PREVIEW_SECRET: 'test-preview-secret', ISOLATE_CACHE_TTL: '0', TEST_MIGRATIONS: migrations } },
+            miniflare: { bindings: { PREVIEW_SECRET: 'test-preview-secret', ISOLATE_CACHE_TTL: '0', TEST_MIGRATIONS: migrations, COMMONMARK_EXAMPLES: commonmarkExamples } },
           }),
         ],
         test: { name: 'worker', include: ['test/worker/**/*.test.ts'], setupFiles: ['test/worker/apply-migrations.ts'] },

@@ -7,11 +7,12 @@
  * attribute value is escaped. What leaves {@link renderMarkdown} is safe to
  * place in a page as-is.
  */
+import { decodeHTMLStrict } from 'entities/decode';
 import { Marked, type Token, type TokensList, type Tokens } from 'marked';
 import { assessMarkdown } from './markdown-guard.ts';
 import type { Dimensions } from './media-dimensions.ts';
 import { foldToSegment } from './slug.ts';
-import { decodeEntities, safeUrl } from './url.ts';
+import { encodeUrl, safeUrl, type UrlContext } from './url.ts';
 
 /** Ids the page template uses itself, which headings must not take. */
 const RESERVED_IDS = new Set(['main', 'support-heading', 'article-title']);
@@ -56,20 +57,19 @@ const marked = new Marked({
 
     heading({ tokens, depth }) {
       const inner = this.parser.parseInline(tokens);
-      const plain = this.parser.parseInline(tokens, this.parser.textRenderer);
       const level = Math.max(2, depth); // the page's headline is the only h1
-      return `<h${level} id="${uniqueId(plain)}">${inner}</h${level}>\n`;
+      return `<h${level} id="${uniqueId(inlineText(tokens))}">${inner}</h${level}>\n`;
     },
 
     link({ href, title, tokens }) {
       const inner = this.parser.parseInline(tokens);
-      const url = safeUrl(href, 'link');
+      const url = destination(href, 'link');
       if (url === null) return inner;
-      return `<a href="${escapeHtml(url)}"${title ? ` title="${escapeHtml(title)}"` : ''}>${inner}</a>`;
+      return `<a href="${escapeHtml(url)}"${title ? ` title="${escapeHtml(decodeHTMLStrict(title))}"` : ''}>${inner}</a>`;
     },
 
-    image({ href, title, text }) {
-      return renderImage(href, text, title);
+    image(token) {
+      return renderImage(token.href, inlineText(token.tokens ?? []), token.title ? decodeHTMLStrict(token.title) : null);
     },
 
     paragraph({ tokens }) {
@@ -128,11 +128,11 @@ function textOf(token: Token, out: string[]): void {
       }
       return;
     }
-    case 'text': case 'codespan': case 'code': case 'escape':
-      if (!('tokens' in token && token.tokens)) out.push(decodeEntities((token as Tokens.Text).text));
+    case 'text':
+      if (!('tokens' in token && token.tokens)) out.push(decodeHTMLStrict((token as Tokens.Text).text));
       break;
-    case 'html':
-      out.push((token as Tokens.HTML).text);
+    case 'codespan': case 'code': case 'escape': case 'html':
+      out.push((token as Tokens.Text).text);
       break;
   }
   if ('tokens' in token && token.tokens) for (const child of token.tokens) textOf(child, out);
@@ -209,7 +209,7 @@ export function renderPlainParagraphs(body: string): string {
 
 /** A heading's plain text as an id: lower-case ASCII words joined by hyphens. */
 export function slugifyHeading(text: string): string {
-  return foldToSegment(decodeBasicEntities(text)) || 'section';
+  return foldToSegment(text) || 'section';
 }
 
 function uniqueId(text: string): string {
@@ -229,6 +229,32 @@ export function splitCaption(title: string | null | undefined): { caption?: stri
   return { ...(caption && { caption }), ...(credit && { credit }) };
 }
 
+/**
+ * The plain text of inline tokens, as CommonMark makes an image's alt text:
+ * emphasis, links and nested images reduced to their text, entity references
+ * decoded once (a backslash-escaped `&` stays as typed).
+ */
+export function inlineText(tokens: Token[]): string {
+  let out = '';
+  for (const token of tokens) {
+    if ('tokens' in token && token.tokens) out += inlineText(token.tokens);
+    else if (token.type === 'text') out += decodeHTMLStrict((token as Tokens.Text).text);
+    else if (token.type === 'escape' || token.type === 'codespan' || token.type === 'html') out += (token as Tokens.Text).text;
+    else if (token.type === 'br') out += ' ';
+  }
+  return out;
+}
+
+/**
+ * A link or image destination as it goes into an attribute: entity references
+ * decoded once, the scheme checked on that decoded form, then percent-encoded
+ * as CommonMark does. Null when the scheme is not allowed.
+ */
+function destination(href: string, context: UrlContext): string | null {
+  const url = safeUrl(decodeHTMLStrict(href), context);
+  return url === null ? null : encodeUrl(url);
+}
+
 /** `width`, `height`, `srcset` and `sizes` for an image, where they are known. */
 function sizeAttributes(src: string, info: ImageInfo): string {
   const size = info.size(src);
@@ -237,9 +263,9 @@ function sizeAttributes(src: string, info: ImageInfo): string {
   return ` width="${size.width}" height="${size.height}"${srcset ? ` srcset="${escapeHtml(srcset)}" sizes="${COLUMN_SIZES}"` : ''}`;
 }
 
-/** An `<img>`, or the alt text alone when the URL is not allowed. */
+/** An `<img>`, or the alt text alone when the URL is not allowed. `alt` and `title` are plain text. */
 function renderImage(href: string, alt: string, title?: string | null): string {
-  const src = safeUrl(href, 'image');
+  const src = destination(href, 'image');
   if (src === null) return escapeHtml(alt);
   return `<img src="${escapeHtml(src)}" alt="${escapeHtml(alt)}"${title ? ` title="${escapeHtml(title)}"` : ''}${sizeAttributes(src, images)} loading="lazy" decoding="async">`;
 }
@@ -247,11 +273,13 @@ function renderImage(href: string, alt: string, title?: string | null): string {
 /**
  * A `<figure>` with caption and credit, the same markup the main image uses.
  * The main image is `eager` (it is usually the largest thing on screen).
+ * Every argument is plain text (front matter, or markdown already decoded).
  */
 export function renderFigure(
   href: string, alt: string, caption?: string, credit?: string, { eager = false, info = images }: { eager?: boolean; info?: ImageInfo } = {},
 ): string {
-  const src = safeUrl(href, 'image');
+  const safe = safeUrl(href, 'image');
+  const src = safe === null ? null : encodeUrl(safe);
   if (src === null) return alt ? `<p>${escapeHtml(alt)}</p>\n` : '';
   const captionHtml = caption || credit
     ? `<figcaption>${caption ? escapeHtml(caption) : ''}${caption && credit ? ' ' : ''}${
@@ -278,8 +306,8 @@ function renderParagraph(tokens: Token[], inline: (tokens: Token[]) => string): 
     if (t.type === 'image' && (standalone || (t as Tokens.Image).title)) {
       flush();
       const image = t as Tokens.Image;
-      const { caption, credit } = splitCaption(image.title);
-      out += renderFigure(image.href, image.text, caption, credit);
+      const { caption, credit } = splitCaption(image.title ? decodeHTMLStrict(image.title) : null);
+      out += renderFigure(decodeHTMLStrict(image.href), inlineText(image.tokens ?? []), caption, credit);
     } else {
       run.push(t);
     }
@@ -295,6 +323,3 @@ export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 }
 
-function decodeBasicEntities(value: string): string {
-  return value.replace(/&(amp|lt|gt|quot|#39);/g, (_, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" })[e]!);
-}

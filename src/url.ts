@@ -34,7 +34,8 @@ export function decodeEntities(value: string): string {
 
 /**
  * Returns the URL as a browser would read it if its scheme is allowed in
- * `context` (or it is relative), and null otherwise.
+ * `context` (or it is relative), and null otherwise. An empty URL is relative
+ * (it points at the page itself), as CommonMark's `[link]()` is.
  */
 export function safeUrl(raw: string, context: UrlContext = 'link'): string | null {
   // Browsers remove ASCII tab and newline anywhere, and trim C0 controls and space.
@@ -42,19 +43,38 @@ export function safeUrl(raw: string, context: UrlContext = 'link'): string | nul
   const cleaned = decodeEntities(raw)
     .replace(/[\t\n\r]/g, '')
     .replace(/^[\u0000-\u0020\u00a0\u200b-\u200d\ufeff]+|[\u0000-\u0020\u00a0]+$/g, '');
-  if (cleaned === '' || /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028\u2029\ufeff]/.test(cleaned)) return null;
+  if (cleaned === '') return raw.trim() === '' ? '' : null;
+  if (/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028\u2029\ufeff]/.test(cleaned)) return null;
+  // A scheme is what the WHATWG URL parser reads as one, on the same cleaned text:
+  // an ASCII letter, then letters, digits, "+", "-" or ".", then ":". Anything
+  // else (`foo):`, `/a:b`, a non-ASCII look-alike) is relative to the browser too.
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(cleaned);
-  if (scheme) {
-    return ALLOWED_SCHEMES[context].has(scheme[1]!.toLowerCase()) ? cleaned : null;
-  }
-  // No scheme: relative. A colon before the first slash, `?` or `#` would make a
-  // browser read a scheme we did not see (e.g. after a stray character); refuse it.
-  const firstColon = cleaned.indexOf(':');
-  if (firstColon !== -1) {
-    const firstDelimiter = cleaned.search(/[/?#]/);
-    if (firstDelimiter === -1 || firstColon < firstDelimiter) return null;
-  }
+  if (scheme) return ALLOWED_SCHEMES[context].has(scheme[1]!.toLowerCase()) ? cleaned : null;
   return cleaned;
+}
+
+// What a URL may hold unencoded, as CommonMark's reference implementation keeps it.
+const URL_KEEP = /[A-Za-z0-9;/?:@&=+$,\-_.!~*'()#]/;
+
+/**
+ * Percent-encodes a URL the way CommonMark renders destinations: every
+ * character outside the unreserved and reserved sets as UTF-8 (spaces,
+ * quotes, backslashes, non-ASCII), keeping `%XX` sequences already there.
+ */
+export function encodeUrl(url: string): string {
+  let out = '';
+  for (let i = 0; i < url.length; i++) {
+    const c = url[i]!;
+    if (URL_KEEP.test(c)) out += c;
+    else if (c === '%' && /^[0-9a-f]{2}$/i.test(url.slice(i + 1, i + 3))) out += c;
+    else {
+      const code = url.charCodeAt(i);
+      const pair = code >= 0xd800 && code <= 0xdbff && /[\udc00-\udfff]/.test(url[i + 1] ?? '');
+      if (pair) out += encodeURIComponent(url.slice(i, i++ + 2));
+      else out += code >= 0xd800 && code <= 0xdfff ? '%EF%BF%BD' : encodeURIComponent(c);
+    }
+  }
+  return out;
 }
 
 /** True for an absolute http(s) URL, as author and call-to-action links must be. */

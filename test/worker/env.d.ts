@@ -16,6 +16,8 @@ declare global {
     interface Env {
       /** The migrations in `migrations/`, read by vitest.config.ts. */
       TEST_MIGRATIONS: D1Migration[];
+      /** The CommonMark spec's examples, read by vitest.config.ts from the `commonmark-spec` package. */
+      COMMONMARK_EXAMPLES: { markdown: string; html: string; section: string; number: number }[];
     }
   }
 }
