@@ -16,9 +16,9 @@ import { parseArticle, type ArticleMeta } from './article.ts';
 import { ByteLimitedCache } from './lru.ts';
 import { usable, type Refreshable } from './refresh.ts';
 import { imageInfo, loadImageSizes, type ImageResizing } from './images.ts';
-import { finishBody, prepareBody } from './markdown.ts';
 import type { Meter } from './http/server-timing.ts';
-import { BANNER_SLOT, renderArticlePage, type Site } from './pages.ts';
+import { addToGallery, finishBody, prepareBody, type GalleryContext, type GalleryImage } from './markdown.ts';
+import { BANNER_SLOT, renderArticlePage, renderGalleryPage, type Site } from './pages.ts';
 import { StorageUnavailableError, StoredContentError, getArticle, type KvReadOptions } from './store.ts';
 
 /** One version of an article, parsed. */
@@ -34,6 +34,8 @@ export interface ArticleVersion {
 export interface ArticleRender {
   /** The body alone, as safe HTML (for the JSON API). */
   bodyHtml: string;
+  /** Every picture, in reading order: the main image, then the body's. */
+  gallery: GalleryImage[];
   /** The page up to the banner slot, and after it, as UTF-8. */
   before: Uint8Array;
   after: Uint8Array;
@@ -157,7 +159,7 @@ export async function renderArticle(version: ArticleVersion, context: RenderCont
   const key = renderKey(version, context);
   const cached = memory.get(key) as ArticleRender | undefined;
   if (cached) return cached;
-  const render = await splitRender(version, context, false);
+  const render = await splitRender(version, context);
   memory.set(key, render, render.before.byteLength + render.after.byteLength + render.bodyHtml.length * 2);
   return render;
 }
@@ -188,24 +190,60 @@ function renderKey(version: ArticleVersion, context: RenderContext): string {
   return `render|${context.version}|${context.site.origin}|${version.slug}|${version.hash}`;
 }
 
-/** An editor's preview: always rendered fresh, never cached, marked as a preview. */
-export function renderPreview(version: ArticleVersion, context: RenderContext): Promise<ArticleRender> {
-  return splitRender(version, context, true);
+/**
+ * An editor's preview: always rendered fresh, never cached, marked as a
+ * preview. `galleryHref` is the signed link to the preview of its gallery.
+ */
+export function renderPreview(version: ArticleVersion, context: RenderContext, galleryHref: string): Promise<ArticleRender> {
+  return splitRender(version, context, galleryHref, true);
 }
 
-async function splitRender(version: ArticleVersion, context: RenderContext, preview: boolean): Promise<ArticleRender> {
+/** Where an article's gallery is: `/gallery/<slug>` (not under the article, whose slug may itself end in "gallery"). */
+export function galleryPath(slug: string): string {
+  return `/gallery/${slug}`;
+}
+
+/**
+ * The gallery page of a version, rendered at most once per isolate while it
+ * stays cached (from the article's own render, so the numbering always
+ * matches its links). Null when the article has no pictures.
+ */
+export async function renderGallery(version: ArticleVersion, context: RenderContext): Promise<Uint8Array | null> {
+  const memory = articleCache(context.cacheBytes);
+  const key = `gallery|${renderKey(version, context)}`;
+  const cached = memory.get(key) as Uint8Array | undefined;
+  if (cached) return cached;
+  const { gallery } = await renderArticle(version, context);
+  if (gallery.length === 0) return null;
+  const page = new TextEncoder().encode(renderGalleryPage({ site: context.site, article: version.meta, images: gallery }));
+  memory.set(key, page, page.byteLength);
+  return page;
+}
+
+/** The gallery of an editor's preview: rendered fresh, with links back to the signed preview. */
+export async function renderPreviewGallery(version: ArticleVersion, context: RenderContext, previewHref: string, galleryHref: string): Promise<string | null> {
+  const { gallery } = await renderPreview(version, context, galleryHref);
+  return gallery.length ? renderGalleryPage({ site: context.site, article: version.meta, images: gallery, articleHref: previewHref }) : null;
+}
+
+async function splitRender(version: ArticleVersion, context: RenderContext, galleryHref = galleryPath(version.slug), preview = false): Promise<ArticleRender> {
   const prepared = prepareBody(version.body);
-  const sources = [...prepared.images, ...(version.meta.image ? [version.meta.image.src] : [])];
+  const main = version.meta.image;
+  const sources = [...prepared.images, ...(main ? [main.src] : [])];
   const images = imageInfo(await loadImageSizes(context.kv, sources, context.kvOptions, context.meter), context.imageResizing);
-  const { html: bodyHtml, degraded } = finishBody(prepared, images);
+  // The main image is the gallery's first picture; the body's follow as they render.
+  const pictures: GalleryContext = { href: galleryHref, images: [] };
+  const mainLink = main ? addToGallery(pictures, main.src, main.alt, main.caption, main.credit, images) : null;
+  const { html: bodyHtml, degraded } = finishBody(prepared, images, pictures);
   if (degraded) console.warn(JSON.stringify({ event: 'render.degraded', slug: version.slug, reason: degraded }));
   const page = renderArticlePage({
-    site: context.site, article: version.meta, bodyHtml, wordCount: countWords(version.body), images, preview,
+    site: context.site, article: version.meta, bodyHtml, wordCount: countWords(version.body), images, preview, galleryLink: mainLink,
   });
   const slot = page.indexOf(BANNER_SLOT);
   const encoder = new TextEncoder();
   return {
     bodyHtml,
+    gallery: pictures.images,
     before: encoder.encode(page.slice(0, slot)),
     after: encoder.encode(page.slice(slot + BANNER_SLOT.length)),
   };

@@ -5,7 +5,10 @@
  * only renders when the client has no current copy.
  */
 import { Hono, type Context } from 'hono';
-import { loadArticle, renderArticle, renderArticleFor, renderPreview, type LoadOptions, type RenderContext } from './articles.ts';
+import {
+  galleryPath, loadArticle, renderArticle, renderArticleFor, renderGallery, renderPreview, renderPreviewGallery,
+  type ArticleVersion, type LoadOptions, type RenderContext,
+} from './articles.ts';
 import { bannerFor } from './banner.ts';
 import { loadBannerOverrides } from './banner-store.ts';
 import { getConfig, type Config } from './config.ts';
@@ -194,22 +197,57 @@ app.get('/articles/*', regionDetector(regionSources), async (c) => {
   return respond(c, rep, HTML, stale, () => c.get('meter').render(() => renderArticleFor(article, renderContext(c), banner)));
 });
 
-app.get('/preview/*', regionDetector(regionSources), async (c) => {
+app.get('/preview/*', regionDetector(regionSources), (c) => preview(c, '/preview/', async (version, signed) => {
+  const render = await renderPreview(version, renderContext(c), `${galleryPath(version.slug)}${signed}`);
+  const banner = await regionBanner(c);
+  return concat(render.before, banner.bytes, render.after);
+}));
+
+/**
+ * An editor's signed preview of a draft or scheduled article, or of its
+ * gallery: for one browser only (`private, no-store`), never indexed. A link
+ * that has expired or was altered gets a page saying so.
+ */
+async function preview(
+  c: Context<AppEnv>, prefix: string, render: (version: ArticleVersion, signed: string) => Promise<Uint8Array | string | null>,
+): Promise<Response> {
   const site = c.get('site');
-  const slug = slugFromPath(c, '/preview/');
+  const slug = slugFromPath(c, prefix);
   const secret = c.env.PREVIEW_SECRET;
   const privateHeaders = { 'Cache-Control': PRIVATE, 'X-Robots-Tag': 'noindex' };
   if (!secret) {
     console.error(JSON.stringify({ event: 'preview.disabled', reason: 'PREVIEW_SECRET is not set' }));
     return c.html(renderNotFoundPage(site), 404, privateHeaders);
   }
-  const check = slug === null ? 'invalid' : await verifyPreview(secret, slug, c.req.query('expires'), c.req.query('sig'), c.get('now'));
+  const expires = c.req.query('expires'), sig = c.req.query('sig');
+  const check = slug === null ? 'invalid' : await verifyPreview(secret, slug, expires, sig, c.get('now'));
   if (check !== 'valid') return c.html(renderPreviewRefusedPage(site, check), 403, privateHeaders);
   const loaded = await loadArticle(c.env.ARTICLES, slug!, c.get('kv'), c.get('meter'));
-  if (!loaded) return c.html(renderNotFoundPage(site), 404, privateHeaders);
-  const render = await renderPreview(loaded.version, renderContext(c));
-  const banner = await regionBanner(c);
-  return c.body(concat(render.before, banner.bytes, render.after) as Uint8Array<ArrayBuffer>, 200, { ...privateHeaders, 'Content-Type': HTML });
+  const body = loaded && (await render(loaded.version, `?expires=${expires}&sig=${sig}`));
+  if (!body) return c.html(renderNotFoundPage(site), 404, privateHeaders);
+  return c.body(body as Uint8Array<ArrayBuffer> | string, 200, { ...privateHeaders, 'Content-Type': HTML });
+}
+
+/**
+ * Every picture of an article at full size (DESIGN: `/gallery/<slug>`):
+ * cached like the article, purged with it, region-neutral. A draft's or a
+ * scheduled article's gallery is as invisible as the article, except through
+ * its signed preview link.
+ */
+app.get('/gallery/*', async (c) => {
+  if (c.req.query('sig') !== undefined) {
+    return preview(c, '/gallery/', (version, signed) =>
+      renderPreviewGallery(version, renderContext(c), `/preview/${version.slug}${signed}`, `${galleryPath(version.slug)}${signed}`));
+  }
+  const found = await publishedArticle(c, '/gallery/');
+  if (found instanceof Response) return found;
+  const { slug, article, stale } = found;
+  const rep = {
+    etag: entityTag(article.hash.slice(0, 16), 'gallery', c.get('version')),
+    lastModified: lastModifiedOf(article.meta.date, article.meta.updated),
+    tags: [articleTag(slug), 'articles'],
+  };
+  return respond(c, rep, HTML, stale, () => c.get('meter').render(() => renderGallery(article, renderContext(c))));
 });
 
 app.get('/api/articles/*', async (c) => {

@@ -32,9 +32,32 @@ export const NO_IMAGE_INFO: ImageInfo = { size: () => undefined, srcset: () => u
 /** `sizes` for images in the article column: the column is at most 40rem wide. */
 export const COLUMN_SIZES = '(min-width: 44rem) 40rem, 100vw';
 
+/** One picture of an article, as its gallery shows it. */
+export interface GalleryImage {
+  /** The URL, checked and percent-encoded. */
+  src: string;
+  alt: string;
+  caption?: string;
+  credit?: string;
+  width?: number;
+  height?: number;
+  /** Candidates from the image-resizing service, when it is on. */
+  srcset?: string;
+}
+
+/**
+ * The article's gallery while its body renders: where it lives, and the
+ * pictures met so far, in reading order. Every figure gets a link to its place.
+ */
+export interface GalleryContext {
+  href: string;
+  images: GalleryImage[];
+}
+
 // Per-render state; rendering is synchronous, so one render owns these at a time.
 let usedIds = new Set<string>();
 let images: ImageInfo = NO_IMAGE_INFO;
+let gallery: GalleryContext | null = null;
 
 const marked = new Marked({
   async: false,
@@ -152,14 +175,35 @@ export function bodyText(body: string): string {
 }
 
 /** Renders tokens from {@link lexBody}. */
-export function renderTokens(tokens: TokensList, info: ImageInfo = NO_IMAGE_INFO): string {
+export function renderTokens(tokens: TokensList, info: ImageInfo = NO_IMAGE_INFO, pictures: GalleryContext | null = null): string {
   usedIds = new Set(RESERVED_IDS);
   images = info;
+  gallery = pictures;
   try {
     return marked.parser(tokens) as string;
   } finally {
     images = NO_IMAGE_INFO;
+    gallery = null;
   }
+}
+
+/**
+ * Adds a picture to a gallery and returns the link to its place there
+ * (`…#image-N`, counted from 1), or null when there is no gallery or the
+ * picture's URL is not allowed (it is not shown at all then).
+ */
+export function addToGallery(
+  context: GalleryContext | null, href: string, alt: string, caption: string | undefined, credit: string | undefined, info: ImageInfo,
+): string | null {
+  const safe = context ? safeUrl(href, 'image') : null;
+  if (!context || safe === null) return null;
+  const src = encodeUrl(safe);
+  const size = info.size(src);
+  const srcset = size ? info.srcset(src, size) : undefined;
+  context.images.push({
+    src, alt, ...(caption && { caption }), ...(credit && { credit }), ...(size && { width: size.width, height: size.height }), ...(srcset && { srcset }),
+  });
+  return `${context.href}#image-${context.images.length}`;
 }
 
 /** A rendered body, and why it was rendered plainly if it was. */
@@ -187,9 +231,9 @@ export function prepareBody(body: string): PreparedBody {
   return { ...lexBody(body), degraded: null };
 }
 
-export function finishBody(prepared: PreparedBody, info: ImageInfo = NO_IMAGE_INFO): RenderedBody {
+export function finishBody(prepared: PreparedBody, info: ImageInfo = NO_IMAGE_INFO, pictures: GalleryContext | null = null): RenderedBody {
   if (prepared.degraded !== null) return { html: prepared.html, degraded: prepared.degraded };
-  return { html: renderTokens(prepared.tokens, info), degraded: null };
+  return { html: renderTokens(prepared.tokens, info, pictures), degraded: null };
 }
 
 /** Both halves at once, for callers with no images to look up. */
@@ -263,10 +307,11 @@ function sizeAttributes(src: string, info: ImageInfo): string {
   return ` width="${size.width}" height="${size.height}"${srcset ? ` srcset="${escapeHtml(srcset)}" sizes="${COLUMN_SIZES}"` : ''}`;
 }
 
-/** An `<img>`, or the alt text alone when the URL is not allowed. `alt` and `title` are plain text. */
+/** An `<img>`, or the alt text alone when the URL is not allowed. `alt` and `title` are plain text. It joins the gallery too. */
 function renderImage(href: string, alt: string, title?: string | null): string {
   const src = destination(href, 'image');
   if (src === null) return escapeHtml(alt);
+  addToGallery(gallery, decodeHTMLStrict(href), alt, title ?? undefined, undefined, images);
   return `<img src="${escapeHtml(src)}" alt="${escapeHtml(alt)}"${title ? ` title="${escapeHtml(title)}"` : ''}${sizeAttributes(src, images)} loading="lazy" decoding="async">`;
 }
 
@@ -276,14 +321,19 @@ function renderImage(href: string, alt: string, title?: string | null): string {
  * Every argument is plain text (front matter, or markdown already decoded).
  */
 export function renderFigure(
-  href: string, alt: string, caption?: string, credit?: string, { eager = false, info = images }: { eager?: boolean; info?: ImageInfo } = {},
+  href: string, alt: string, caption?: string, credit?: string,
+  { eager = false, info = images, galleryLink }: { eager?: boolean; info?: ImageInfo; galleryLink?: string | null } = {},
 ): string {
   const safe = safeUrl(href, 'image');
   const src = safe === null ? null : encodeUrl(safe);
   if (src === null) return alt ? `<p>${escapeHtml(alt)}</p>\n` : '';
-  const captionHtml = caption || credit
+  // The gallery link sits in the caption: a figcaption must be the figure's first or last child.
+  const link = galleryLink
+    ? `<a class="gallery-link" href="${escapeHtml(galleryLink)}">Open image in gallery<span class="visually-hidden">, image ${galleryLink.slice(galleryLink.lastIndexOf('-') + 1)}</span></a>`
+    : '';
+  const captionHtml = caption || credit || link
     ? `<figcaption>${caption ? escapeHtml(caption) : ''}${caption && credit ? ' ' : ''}${
-      credit ? `<span class="credit">${escapeHtml(credit)}</span>` : ''}</figcaption>`
+      credit ? `<span class="credit">${escapeHtml(credit)}</span>` : ''}${(caption || credit) && link ? ' ' : ''}${link}</figcaption>`
     : '';
   return `<figure><img src="${escapeHtml(src)}" alt="${escapeHtml(alt)}"${sizeAttributes(src, info)} ${eager ? 'fetchpriority="high"' : 'loading="lazy"'} decoding="async">${captionHtml}</figure>\n`;
 }
@@ -307,7 +357,8 @@ function renderParagraph(tokens: Token[], inline: (tokens: Token[]) => string): 
       flush();
       const image = t as Tokens.Image;
       const { caption, credit } = splitCaption(image.title ? decodeHTMLStrict(image.title) : null);
-      out += renderFigure(decodeHTMLStrict(image.href), inlineText(image.tokens ?? []), caption, credit);
+      const href = decodeHTMLStrict(image.href), alt = inlineText(image.tokens ?? []);
+      out += renderFigure(href, alt, caption, credit, { galleryLink: addToGallery(gallery, href, alt, caption, credit, images) });
     } else {
       run.push(t);
     }

@@ -10,7 +10,7 @@ import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import type { ArticleMeta, Author } from './article.ts';
 import { SUPPORT_SCRIPT } from './banner-script.ts';
-import { NO_IMAGE_INFO, escapeHtml, renderFigure, type ImageInfo } from './markdown.ts';
+import { NO_IMAGE_INFO, escapeHtml, renderFigure, type GalleryImage, type ImageInfo } from './markdown.ts';
 import type { IndexEntry } from './store.ts';
 import { STYLESHEET_PATH } from './styles.ts';
 import { nameSlug } from './slug.ts';
@@ -121,6 +121,8 @@ export interface ArticlePageData {
   images?: ImageInfo;
   /** An editor's preview: marked as such, and kept out of search engines. */
   preview?: boolean;
+  /** Where the main image sits in the article's gallery, when it has one. */
+  galleryLink?: string | null;
 }
 
 /**
@@ -128,7 +130,7 @@ export interface ArticlePageData {
  * banner belongs. Depends on nothing region-specific, so it can be cached by
  * content hash and shared by every region.
  */
-export function renderArticlePage({ site, article, bodyHtml, wordCount, images = NO_IMAGE_INFO, preview = false }: ArticlePageData): string {
+export function renderArticlePage({ site, article, bodyHtml, wordCount, images = NO_IMAGE_INFO, preview = false, galleryLink = null }: ArticlePageData): string {
   const path = `/articles/${article.slug}`;
   const url = site.origin + path;
   const image = article.image ? absoluteUrl(site, article.image.src) : undefined;
@@ -153,7 +155,7 @@ ${image ? html`<meta name="twitter:image" content="${image}">\n<meta name="twitt
   ];
 
   const lead = article.image
-    ? raw(renderFigure(article.image.src, article.image.alt, article.image.caption, article.image.credit, { eager: true, info: images }))
+    ? raw(renderFigure(article.image.src, article.image.alt, article.image.caption, article.image.credit, { eager: true, info: images, galleryLink }))
     : '';
   const body = html`${preview ? html`<div class="wrap"><p class="preview-notice" role="status"><strong>Preview.</strong> ${
     article.draft ? 'This draft is not published: readers cannot see it.' : 'This is how the published article looks.'} Do not share this link.</p></div>\n` : ''}<article class="article"${
@@ -362,6 +364,61 @@ export function highlight(snippet: string): string {
     return '';
   });
   return open ? `${marked}</mark>` : marked;
+}
+
+/** Data for an article's gallery page. */
+export interface GalleryPageData {
+  site: Site;
+  article: ArticleMeta;
+  images: GalleryImage[];
+  /** Where "back to the article" goes: the article, or an editor's signed preview of it. */
+  articleHref?: string;
+}
+
+/**
+ * Every picture of an article, one screen each, in reading order: a strip
+ * that scrolls sideways and snaps to each picture, with an anchor per picture
+ * (`#image-3`) and previous and next links, so keyboards, swipes and links all
+ * move through it without JavaScript. Region-neutral: no banner.
+ */
+export function renderGalleryPage({ site, article, images, articleHref }: GalleryPageData): string {
+  const articlePath = `/articles/${article.slug}`;
+  const back = articleHref ?? articlePath;
+  const count = images.length;
+  const items = images.map((image, i) => {
+    const n = i + 1;
+    const size = image.width && image.height ? html` width="${image.width}" height="${image.height}"` : '';
+    const srcset = image.srcset ? html` srcset="${image.srcset}" sizes="100vw"` : '';
+    const loading = n === 1 ? raw(' fetchpriority="high"') : raw(' loading="lazy"');
+    return html`<li class="gallery-item" id="image-${n}">
+<figure>
+<img src="${image.src}" alt="${image.alt}"${size}${srcset}${loading} decoding="async">
+<figcaption><span class="gallery-count">${n} of ${count}</span>${image.caption ? html` ${image.caption}` : ''}${image.credit ? html` <span class="credit">${image.credit}</span>` : ''}</figcaption>
+</figure>
+<nav class="gallery-nav" aria-label="Image ${n} of ${count}">${n > 1 ? html`<a href="#image-${n - 1}">← Previous<span class="visually-hidden"> image</span></a>` : html`<span></span>`}${
+  n < count ? html`<a href="#image-${n + 1}">Next<span class="visually-hidden"> image</span> →</a>` : html`<a href="${back}">Back to the article</a>`}</nav>
+</li>
+`;
+  });
+  const body = html`<div class="gallery-page">
+<header class="wrap gallery-header">
+<p class="kicker">Gallery</p>
+<h1 class="page-title">${article.title}</h1>
+<p class="gallery-meta"><a href="${back}">← Back to the article</a> <span>${count} ${count === 1 ? 'image' : 'images'}</span></p>
+</header>
+<ol class="gallery" tabindex="0" aria-label="Images, one at a time: scroll sideways, or use the arrow keys or the links under each image">
+${items}</ol>
+</div>` as HtmlEscapedString;
+  return layout({
+    site,
+    title: `Gallery: ${article.title} | ${site.name}`,
+    description: `The pictures of “${article.title}”, full size.`,
+    canonicalPath: articlePath,
+    language: article.language,
+    ...(articleHref && { robots: 'noindex, nofollow' }),
+    ...(article.section && { current: `/sections/${article.section}` }),
+    body,
+  });
 }
 
 /** The 404 page: says what happened and offers a way on, without reading KV. */

@@ -97,6 +97,20 @@ figcaption { margin-top: .5rem; font: .85rem/1.45 var(--sans); color: var(--mute
 .result h2 a:hover { text-decoration: underline; }
 .snippet { margin: 0 0 .35rem; font-size: 1rem; line-height: 1.55; }
 mark { background: var(--mark); color: inherit; padding-inline: .1em; border-radius: .15em; }
+.gallery-link { display: inline-block; font: 600 .8rem/1.6 var(--sans); color: var(--ink); white-space: nowrap; }
+.gallery-header { margin-bottom: 1rem; }
+.gallery-header .page-title { margin-bottom: .4rem; }
+.gallery-meta { display: flex; flex-wrap: wrap; gap: .3rem 1rem; margin: 0; font: .95rem/1.5 var(--sans); color: var(--muted); }
+.gallery { display: grid; grid-auto-flow: column; grid-auto-columns: 100%; margin: 0; padding: 0; list-style: none; overflow-x: auto; overscroll-behavior-x: contain; scroll-snap-type: x mandatory; }
+.gallery:focus-visible { outline-offset: -3px; }
+.gallery-item { position: relative; display: flex; flex-direction: column; min-width: 0; padding-inline: 1rem; scroll-snap-align: center; scroll-snap-stop: always; }
+.gallery-item figure { margin: 0; }
+.gallery-item img { display: block; width: 100%; height: min(72vh, 56rem); height: min(72svh, 56rem); object-fit: contain; background: var(--tint); }
+.gallery-item figcaption { max-width: 60rem; margin: .6rem auto 0; }
+.gallery-count { margin-right: .3rem; font-weight: 700; color: var(--ink); }
+.gallery-nav { display: flex; justify-content: space-between; gap: 1rem; width: 100%; max-width: 60rem; margin: .5rem auto 0; font: 1rem/1.4 var(--sans); }
+.gallery-nav a { display: inline-block; padding: .6rem .1rem; }
+@media (prefers-reduced-motion: no-preference) { .gallery { scroll-behavior: smooth; } }
 .support { max-width: calc(var(--column) + 2rem); margin: 3rem auto 0; padding-inline: 1rem; }
 .support-inner { position: relative; padding: 1.4rem 1.25rem 1.5rem; background: var(--tint); color: var(--tint-ink); border-top: 4px solid var(--accent); }
 .support h2 { margin: 0 2.5rem .8rem 0; font-size: clamp(1.35rem, 4vw, 1.7rem); }
@@ -140,7 +154,10 @@ mark { background: var(--mark); color: inherit; padding-inline: .1em; border-rad
 .site-footer ul { display: flex; flex-wrap: wrap; gap: .35rem 1.2rem; margin: 0 0 1rem; padding: 0; list-style: none; }
 .site-footer a { display: inline-block; padding-block: .2rem; }
 @media print {
-  .sections-nav, .support, .skip-link, .site-footer nav, .pagination, .tagline, .site-search, .search-form, .feed-link { display: none !important; }
+  .sections-nav, .support, .skip-link, .site-footer nav, .pagination, .tagline, .site-search, .search-form, .feed-link, .gallery-link, .gallery-nav { display: none !important; }
+  .gallery { display: block; overflow: visible; }
+  .gallery-item { padding: 0; margin-bottom: 1.5rem; break-inside: avoid; }
+  .gallery-item img { height: auto; max-height: 80vh; }
   body { background: #fff; color: #000; font-size: 11pt; }
   .masthead { border-top: 0; }
   .article-body a[href^="http"]::after { content: " (" attr(href) ")"; font-size: .85em; }

@@ -33,6 +33,7 @@ beforeAll(async () => {
     topic: '/tags/transport',
     author: '/authors/isla-penrose',
     search: '/search?q=harbour',
+    gallery: '/gallery/science/rock-pool-census',
     'not found': '/articles/no-such-story',
     'draft preview': await previewPath(TEST_PREVIEW_SECRET, 'business/bakery-cooperative', Date.now()),
   };
@@ -90,7 +91,7 @@ describe('every kind of page', () => {
 
   it('fits every width from 320 px up without sideways scrolling', async () => {
     for (const width of [320, 375, 768, 1280, 1920]) {
-      for (const path of [pages.index!, ARTICLE, FIGURES, pages.search!, pages.author!]) {
+      for (const path of [pages.index!, ARTICLE, FIGURES, pages.search!, pages.author!, pages.gallery!]) {
         const { context, page } = await open(path, { viewport: { width, height: 800 } });
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
         expect(overflow, `${path} at ${width}px`).toBeLessThanOrEqual(0);
@@ -140,6 +141,60 @@ describe('finding articles', () => {
     await page.locator('.byline a').first().click();
     await page.waitForURL(/\/authors\//);
     expect(await page.locator('.cards a', { hasText: 'harbour ferry' }).count()).toBe(1);
+    await context.close();
+  });
+});
+
+describe('the gallery', () => {
+  /** Whether picture `n` fills the gallery's strip (its left edge on the strip's). */
+  const inView = (page: Page, n: number) => page.evaluate((n) => {
+    const strip = document.querySelector('.gallery')!.getBoundingClientRect();
+    const item = document.getElementById(`image-${n}`)!.getBoundingClientRect();
+    return Math.abs(item.left - strip.left) < 2;
+  }, n);
+
+  it('is reached from each figure and moved through by links and by keyboard, with JavaScript off', async () => {
+    const { context, page, problems } = await open(FIGURES, { javaScriptEnabled: false, reducedMotion: 'reduce' });
+    const links = page.locator('.gallery-link');
+    expect(await links.count()).toBe(4);
+    await links.nth(1).click();
+    await page.waitForURL(/\/gallery\/science\/rock-pool-census#image-2$/);
+    await expect.poll(() => inView(page, 2)).toBe(true);
+    await page.locator('#image-2 .gallery-nav a', { hasText: 'Next' }).click();
+    await expect.poll(() => inView(page, 3)).toBe(true);
+    expect(page.url()).toMatch(/#image-3$/);
+    // The strip itself takes focus, and the arrow keys scroll it a picture at a
+    // time; each key waits for the last scroll to settle on its snap point, as a reader's would.
+    await page.locator('.gallery').focus();
+    for (const [key, picture] of [['ArrowLeft', 2], ['ArrowRight', 3], ['ArrowRight', 4]] as const) {
+      await page.waitForTimeout(300);
+      await page.keyboard.press(key);
+      await expect.poll(() => inView(page, picture), { timeout: 3000 }).toBe(true);
+    }
+    await page.locator('#image-4 .gallery-nav a', { hasText: 'Back to the article' }).click();
+    await page.waitForURL(/\/articles\/science\/rock-pool-census$/);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('does not shift as its pictures load, and every picture has its alt text and caption', async () => {
+    const { context, page } = await open(pages.gallery!, { viewport: { width: 375, height: 800 } });
+    const shift = await page.evaluate(() => new Promise<number>((resolve) => {
+      let total = 0;
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean })[]) {
+          if (!entry.hadRecentInput) total += entry.value;
+        }
+      }).observe({ type: 'layout-shift', buffered: true });
+      setTimeout(() => resolve(total), 300);
+    }));
+    expect(shift).toBeLessThan(0.05);
+    const items = page.locator('.gallery-item');
+    expect(await items.count()).toBe(4);
+    for (const item of await items.all()) {
+      expect(await item.locator('img').getAttribute('alt')).toMatch(/\w/);
+      expect(await item.locator('figcaption').textContent()).toMatch(/\d of 4/);
+    }
     await context.close();
   });
 });

@@ -135,6 +135,18 @@ describe('page weight', () => {
     expect(total).toBeLessThanOrEqual(30 * 1024);
   });
 
+  it('keeps a gallery page with its stylesheet within 30 KB gzipped, before its pictures', async () => {
+    const source = articleFile('title: Six pictures\ndate: 2026-11-20', Array.from({ length: 6 }, (_, i) =>
+      `![Picture ${i} of the harbour at low tide, from the north wall](/media/p${i}.svg "Caption ${i}: boats resting on the mud as the tide goes out | Photographer ${i}")`).join('\n\n'));
+    await seedArticle('world/six-pictures', source);
+    const res = await get('/gallery/world/six-pictures');
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    const css = await (await get(/<link rel="stylesheet" href="([^"]+)">/.exec(html)![1]!)).text();
+    console.log(`gallery page (6 pictures) ${await gzipSize(html)} B + stylesheet ${await gzipSize(css)} B gzipped`);
+    expect((await gzipSize(html)) + (await gzipSize(css))).toBeLessThanOrEqual(30 * 1024);
+  });
+
   it('needs no web fonts', async () => {
     const html = await (await get('/articles/world/one')).text();
     const css = await (await get(/<link rel="stylesheet" href="([^"]+)">/.exec(html)![1]!)).text();

@@ -65,8 +65,10 @@ describe('article page', () => {
     expect(html).toContain('<ul class="tags"><li><a href="/tags/transport">transport</a></li><li><a href="/tags/harbour">harbour</a></li></ul>');
     expect(html).toContain('<time datetime="2026-11-20T08:30:00Z">');
     expect(html).toContain('Updated <time datetime="2026-11-21T09:00:00Z">');
-    expect(html).toContain('<figcaption>The ferry at dawn <span class="credit">Jo Bloggs</span></figcaption>');
-    expect(html).toContain('<figcaption>The route <span class="credit">Broadsheet</span></figcaption>');
+    expect(html).toContain('<figcaption>The ferry at dawn <span class="credit">Jo Bloggs</span> ' +
+      '<a class="gallery-link" href="/gallery/local/ferry#image-1">Open image in gallery<span class="visually-hidden">, image 1</span></a></figcaption>');
+    expect(html).toContain('<figcaption>The route <span class="credit">Broadsheet</span> ' +
+      '<a class="gallery-link" href="/gallery/local/ferry#image-2">Open image in gallery<span class="visually-hidden">, image 2</span></a></figcaption>');
     expect(html).toContain('<h2 id="crossing-the-bay">');
     expect(html).toContain(`<link rel="canonical" href="https://news.test${ARTICLE}">`);
     expect(html).toContain('<meta property="og:image" content="https://news.test/media/ferry.svg">');
