@@ -73,7 +73,7 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-import { SEGMENT_PATTERN } from './slug.ts';
+import { SEGMENT_PATTERN } from './content/slug.ts';
 
 const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 const CF_COUNTRY = 'cf.country';

@@ -8,18 +8,18 @@ import { Hono, type Context } from 'hono';
 import {
   galleryPath, loadArticle, renderArticle, renderArticleFor, renderGallery, renderPreview, renderPreviewGallery,
   type ArticleVersion, type LoadOptions, type RenderContext,
-} from './articles.ts';
-import { bannerFor } from './banner.ts';
-import { loadBannerOverrides } from './banner-store.ts';
+} from './articles/render.ts';
+import { bannerFor } from './region/banner.ts';
+import { loadBannerOverrides } from './region/banner-store.ts';
 import { getConfig, type Config } from './config.ts';
 import {
   NEWS_SITEMAP_PATH, renderFeed, renderNewsSitemap, renderRobots, renderSitemap, renderSitemapIndex, type FeedScope, type SitemapLink,
-} from './feed.ts';
-import { fingerprint } from './fingerprint.ts';
+} from './views/feeds.ts';
+import { fingerprint } from './content/fingerprint.ts';
 import type { AppEnv } from './http/app-env.ts';
 import { later, notFound, respond } from './http/respond.ts';
 import { Meter } from './http/server-timing.ts';
-import { IMMUTABLE, NO_STORE, PRIVATE, articleTag, cacheHeaders, entityTag, lastModifiedOf, type Representation } from './http-cache.ts';
+import { IMMUTABLE, NO_STORE, PRIVATE, articleTag, cacheHeaders, entityTag, lastModifiedOf, type Representation } from './http/cache-headers.ts';
 import { reconcile } from './indexing/reconcile.ts';
 import { ensureIndexed, knownIndexed } from './indexing/write-back.ts';
 import { lastListBody, listBody } from './listing/bodies.ts';
@@ -29,17 +29,17 @@ import { loadListState, type ListState } from './listing/state.ts';
 import {
   listFeedPath, listPath, listTitle, renderErrorPage, renderListPage, renderNotFoundPage, renderPreviewRefusedPage, renderSearchPage,
   type ListView, type Site,
-} from './pages.ts';
-import { verifyPreview } from './preview.ts';
-import { regionDetector } from './region.ts';
-import { mediaHeaders, securityHeaders } from './security-headers.ts';
-import { SEGMENT_PATTERN, isValidSlug } from './slug.ts';
+} from './views/pages.ts';
+import { verifyPreview } from './content/preview-link.ts';
+import { regionDetector } from './region/region.ts';
+import { mediaHeaders, securityHeaders } from './http/security-headers.ts';
+import { SEGMENT_PATTERN, isValidSlug } from './content/slug.ts';
 import { StorageUnavailableError, StoredContentError } from './storage/failures.ts';
 import { indexDb } from './storage/index-db.ts';
 import { FRONT_LIST, authorList, sectionList, tagList } from './storage/index-rows.ts';
 import { SEARCH_CANDIDATES, browsableListsStatement } from './storage/index-sql.ts';
-import { getMedia } from './store.ts';
-import { FAVICON, STYLESHEET, STYLESHEET_PATH } from './styles.ts';
+import { getMedia } from './storage/kv.ts';
+import { FAVICON, STYLESHEET, STYLESHEET_PATH } from './views/styles.ts';
 import { pageVersion } from './versions.ts';
 
 export type { AppEnv } from './http/app-env.ts';

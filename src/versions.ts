@@ -3,8 +3,8 @@
  * stylesheet, the deployed code and the banner copy. Each ETag folds these in,
  * so a deploy or a banner change is never answered with a 304 for old bytes.
  */
-import { fingerprint } from './fingerprint.ts';
-import { STYLESHEET_VERSION } from './styles.ts';
+import { fingerprint } from './content/fingerprint.ts';
+import { STYLESHEET_VERSION } from './views/styles.ts';
 
 /** Bump when page markup changes in a way the deploy id might not cover (e.g. local runs). */
 export const TEMPLATE_VERSION = '1';

@@ -6,12 +6,12 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Tokens } from 'marked';
-import { parseArticle, type Article, type Problem } from '../article.ts';
-import { parseBannerFile } from '../banner.ts';
-import { assessMarkdown } from '../markdown-guard.ts';
-import { lexBody, plainText, renderMarkdown } from '../markdown.ts';
-import { MEDIA_PREFIX, contentHash, mediaType } from '../store.ts';
-import { safeUrl } from '../url.ts';
+import { parseArticle, type Article, type Problem } from '../content/article.ts';
+import { parseBannerFile } from '../region/banner.ts';
+import { assessMarkdown } from '../content/markdown-guard.ts';
+import { lexBody, plainText, renderMarkdown } from '../content/markdown.ts';
+import { MEDIA_PREFIX, contentHash, mediaType } from '../storage/kv.ts';
+import { safeUrl } from '../content/url.ts';
 
 /** The folder, inside the content root, whose files become `media/<name>` keys. */
 export const MEDIA_DIR = 'media';

@@ -10,12 +10,12 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArticle } from '../article.ts';
-import { bodyText } from '../markdown.ts';
-import { isValidSlug } from '../slug.ts';
+import { parseArticle } from '../content/article.ts';
+import { bodyText } from '../content/markdown.ts';
+import { isValidSlug } from '../content/slug.ts';
 import { indexRow, type IndexRow } from '../storage/index-rows.ts';
 import { clearIndexStatements } from '../storage/index-sql.ts';
-import { contentHash } from '../store.ts';
+import { contentHash } from '../storage/kv.ts';
 import { runCommand } from './command.ts';
 import { chunkedWriteStatements, describeTarget, executeIndexScript } from './index-writer.ts';
 import { listExisting } from './publish.ts';

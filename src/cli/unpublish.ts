@@ -8,7 +8,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { isValidSlug } from '../slug.ts';
+import { isValidSlug } from '../content/slug.ts';
 import { removeSlugsStatements } from '../storage/index-sql.ts';
 import { runCommand } from './command.ts';
 import { describeTarget, executeIndexScript, readIndexedHashes } from './index-writer.ts';

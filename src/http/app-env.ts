@@ -1,8 +1,8 @@
 /** The Hono environment every route and middleware shares: bindings, and what the first middleware works out per request. */
-import type { LoadOptions } from '../articles.ts';
+import type { LoadOptions } from '../articles/render.ts';
 import type { Config } from '../config.ts';
-import type { Site } from '../pages.ts';
-import type { RegionGroup } from '../region.ts';
+import type { Site } from '../views/pages.ts';
+import type { RegionGroup } from '../region/region.ts';
 import type { IndexDb } from '../storage/index-db.ts';
 import type { Meter } from './server-timing.ts';
 

@@ -12,8 +12,8 @@
  * differs from the index's. Reads per run are bounded too.
  */
 import type { KVNamespace } from '@cloudflare/workers-types';
-import { parseArticle } from '../article.ts';
-import { bodyText } from '../markdown.ts';
+import { parseArticle } from '../content/article.ts';
+import { bodyText } from '../content/markdown.ts';
 import { StoredContentError } from '../storage/failures.ts';
 import type { IndexDb } from '../storage/index-db.ts';
 import { indexRow, type IndexRow } from '../storage/index-rows.ts';
@@ -21,7 +21,7 @@ import {
   RECONCILE_STATE_SQL, indexedRangeStatement, removeSlugsStatements, saveReconcileStateStatement, writeRowsStatements,
   type WriteContext,
 } from '../storage/index-sql.ts';
-import { getArticle, listArticleKeys, type KvReadOptions } from '../store.ts';
+import { getArticle, listArticleKeys, type KvReadOptions } from '../storage/kv.ts';
 
 export interface ReconcileOptions {
   /** KV pages (up to 1,000 keys each) to check in this run. */

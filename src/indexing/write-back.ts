@@ -5,9 +5,9 @@
  * version once (a small read, replicas allowed); only a missing or outdated
  * row costs a write.
  */
-import type { ArticleVersion } from '../articles.ts';
-import { ByteLimitedCache } from '../lru.ts';
-import { bodyText } from '../markdown.ts';
+import type { ArticleVersion } from '../articles/render.ts';
+import { ByteLimitedCache } from '../storage/lru.ts';
+import { bodyText } from '../content/markdown.ts';
 import type { IndexDb } from '../storage/index-db.ts';
 import { indexRow } from '../storage/index-rows.ts';
 import {

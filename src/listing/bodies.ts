@@ -4,7 +4,7 @@
  * per index version, and its last good copy is what readers get, marked
  * `no-store`, while D1 is failing.
  */
-import { ByteLimitedCache } from '../lru.ts';
+import { ByteLimitedCache } from '../storage/lru.ts';
 import { StorageUnavailableError } from '../storage/failures.ts';
 
 export interface ListBody {

@@ -10,7 +10,7 @@ import {
   ANCHOR_STEP, buildAnchorsStatement, monthEntriesStatement, newestEntriesStatement, oldestEntriesStatement,
   recentEntriesStatement, sitemapMonthsStatement,
 } from '../storage/index-sql.ts';
-import type { IndexEntry } from '../store.ts';
+import type { IndexEntry } from '../storage/kv.ts';
 
 export interface CardRow {
   slug: string;

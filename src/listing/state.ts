@@ -5,8 +5,8 @@
  * small D1 query, reused by an isolate for `ISOLATE_CACHE_TTL` seconds (never
  * past the next scheduled time), and kept as the last good copy for when D1 fails.
  */
-import { ByteLimitedCache } from '../lru.ts';
-import { usable, type Refreshable } from '../refresh.ts';
+import { ByteLimitedCache } from '../storage/lru.ts';
+import { usable, type Refreshable } from '../storage/memo.ts';
 import { StorageUnavailableError } from '../storage/failures.ts';
 import type { IndexDb } from '../storage/index-db.ts';
 import { listStateStatement } from '../storage/index-sql.ts';

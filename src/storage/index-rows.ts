@@ -4,8 +4,8 @@
  * writes rows for articles it serves or reconciles) and the editors' commands
  * (which write them for what they publish), so both always agree.
  */
-import type { ArticleMeta } from '../article.ts';
-import { nameSlug } from '../slug.ts';
+import type { ArticleMeta } from '../content/article.ts';
+import { nameSlug } from '../content/slug.ts';
 
 /** The front page's list: every visible article. */
 export const FRONT_LIST = '';

@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { previewPath } from '../../src/preview.ts';
+import { previewPath } from '../../src/content/preview-link.ts';
 import { launchChromium } from '../support/browser.ts';
 import { seedSamples } from '../support/seed.ts';
 import { ROOT, TEST_PREVIEW_SECRET, startWorker, type WorkerServer } from '../support/worker-server.ts';

@@ -6,8 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadContent } from '../../src/cli/content.ts';
-import { assessMarkdown } from '../../src/markdown-guard.ts';
-import { renderBody } from '../../src/markdown.ts';
+import { assessMarkdown } from '../../src/content/markdown-guard.ts';
+import { renderBody } from '../../src/content/markdown.ts';
 import { HANDLED_BY_MARKED, NEAR_LIMITS, PATHOLOGICAL } from '../support/pathological.ts';
 import { startWorker, type WorkerServer } from '../support/worker-server.ts';
 

@@ -5,12 +5,12 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseArticle } from '../../src/article.ts';
-import { contentHash, toMetadata } from '../../src/store.ts';
+import { parseArticle } from '../../src/content/article.ts';
+import { contentHash, toMetadata } from '../../src/storage/kv.ts';
 import { startVarnish, type Varnish } from '../support/varnish.ts';
 import { indexRows } from '../support/seed.ts';
 import { ROOT, startWorker, type WorkerServer } from '../support/worker-server.ts';
-import { bodyText } from '../../src/markdown.ts';
+import { bodyText } from '../../src/content/markdown.ts';
 import { indexRow } from '../../src/storage/index-rows.ts';
 
 // Short lifetimes so the test can watch them pass. Varnish takes its TTL from

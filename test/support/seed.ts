@@ -4,12 +4,12 @@
  * generated articles for volume.
  */
 import path from 'node:path';
-import { parseArticle, type ArticleMeta } from '../../src/article.ts';
+import { parseArticle, type ArticleMeta } from '../../src/content/article.ts';
 import { loadContent } from '../../src/cli/content.ts';
-import { bodyText } from '../../src/markdown.ts';
+import { bodyText } from '../../src/content/markdown.ts';
 import { indexRow, type IndexRow } from '../../src/storage/index-rows.ts';
 import { writeRowsStatements } from '../../src/storage/index-sql.ts';
-import { contentHash, toMetadata } from '../../src/store.ts';
+import { contentHash, toMetadata } from '../../src/storage/kv.ts';
 import { generatedArticle } from './generated.ts';
 import { ROOT, type WorkerServer } from './worker-server.ts';
 

@@ -5,7 +5,7 @@
 import { env } from 'cloudflare:workers';
 import { XMLValidator } from 'fast-xml-parser';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ArticleMeta } from '../../src/article.ts';
+import type { ArticleMeta } from '../../src/content/article.ts';
 import app from '../../src/index.ts';
 import { ANCHOR_STEP } from '../../src/storage/index-sql.ts';
 import { switchableD1, unlistableKv } from './bindings.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isValidIsoDate, parseArticle, splitFrontMatter } from '../../src/article.ts';
-import { isValidSlug } from '../../src/slug.ts';
+import { isValidIsoDate, parseArticle, splitFrontMatter } from '../../src/content/article.ts';
+import { isValidSlug } from '../../src/content/slug.ts';
 
 const valid = `---
 title: A title

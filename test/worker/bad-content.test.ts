@@ -2,8 +2,8 @@
 // logged with its slug, while everything else keeps working.
 import { env } from 'cloudflare:workers';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { articleCache } from '../../src/articles.ts';
-import { contentHash } from '../../src/store.ts';
+import { articleCache } from '../../src/articles/render.ts';
+import { contentHash } from '../../src/storage/kv.ts';
 import app from '../../src/index.ts';
 import { ORIGIN, articleFile, seedArticle } from './helpers.ts';
 

@@ -2,8 +2,8 @@
 // Requests go through `app.fetch` so the test can see the app's in-memory caches.
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { articleCache } from '../../src/articles.ts';
-import { contentHash } from '../../src/store.ts';
+import { articleCache } from '../../src/articles/render.ts';
+import { contentHash } from '../../src/storage/kv.ts';
 import app from '../../src/index.ts';
 import { switchableD1, switchableKv } from './bindings.ts';
 import { ORIGIN, articleFile, bannerRegion, seedArticle } from './helpers.ts';

@@ -5,7 +5,7 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import app from '../../src/index.ts';
-import { previewPath } from '../../src/preview.ts';
+import { previewPath } from '../../src/content/preview-link.ts';
 import { ORIGIN, articleFile, seedArticle } from './helpers.ts';
 import { findUnsafe } from './safe-html.ts';
 import { FRONT_MATTER_XSS } from './xss-corpus.ts';

@@ -1,11 +1,11 @@
 /** Shared by the workerd tests: seed KV and the index the way editors do, and fetch through the worker. */
 import { env, exports } from 'cloudflare:workers';
-import { parseArticle, type ArticleMeta } from '../../src/article.ts';
-import { bodyText } from '../../src/markdown.ts';
+import { parseArticle, type ArticleMeta } from '../../src/content/article.ts';
+import { bodyText } from '../../src/content/markdown.ts';
 import { indexDb } from '../../src/storage/index-db.ts';
 import { indexRow } from '../../src/storage/index-rows.ts';
 import { writeRowsStatements } from '../../src/storage/index-sql.ts';
-import { contentHash, toMetadata } from '../../src/store.ts';
+import { contentHash, toMetadata } from '../../src/storage/kv.ts';
 
 export const ORIGIN = 'https://news.test';
 

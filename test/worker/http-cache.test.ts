@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { entityTag, httpDate, isNotModified, lastModifiedOf, matchesEntityTag, parseHttpDate } from '../../src/http-cache.ts';
-import { ByteLimitedCache } from '../../src/lru.ts';
+import { entityTag, httpDate, isNotModified, lastModifiedOf, matchesEntityTag, parseHttpDate } from '../../src/http/cache-headers.ts';
+import { ByteLimitedCache } from '../../src/storage/lru.ts';
 
 const ETAG = '"abc.UK.123"';
 const rep = { etag: ETAG, lastModified: Date.parse('2026-11-20T08:30:00Z'), tags: [] };

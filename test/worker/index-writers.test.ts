@@ -5,16 +5,16 @@
 import { createScheduledController } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { parseArticle } from '../../src/article.ts';
-import type { ArticleVersion } from '../../src/articles.ts';
+import { parseArticle } from '../../src/content/article.ts';
+import type { ArticleVersion } from '../../src/articles/render.ts';
 import worker from '../../src/index.ts';
 import { reconcile } from '../../src/indexing/reconcile.ts';
 import { ensureIndexed, forgetIndexedVersions } from '../../src/indexing/write-back.ts';
-import { bodyText } from '../../src/markdown.ts';
+import { bodyText } from '../../src/content/markdown.ts';
 import { indexDb } from '../../src/storage/index-db.ts';
 import { indexRow } from '../../src/storage/index-rows.ts';
 import { removeSlugsStatements, writeRowsStatements, type WriteContext } from '../../src/storage/index-sql.ts';
-import { contentHash, toMetadata } from '../../src/store.ts';
+import { contentHash, toMetadata } from '../../src/storage/kv.ts';
 import { articleFile, get, indexedHash, seedArticle, waitForIndexed } from './helpers.ts';
 
 const TRUST_MS = 180_000;

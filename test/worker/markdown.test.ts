@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { bodyText, renderMarkdown, slugifyHeading, splitCaption } from '../../src/markdown.ts';
-import { safeUrl } from '../../src/url.ts';
+import { bodyText, renderMarkdown, slugifyHeading, splitCaption } from '../../src/content/markdown.ts';
+import { safeUrl } from '../../src/content/url.ts';
 
 describe('figures', () => {
   it('turns an image alone in a paragraph into a figure', () => {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { ArticleMeta } from '../../src/article.ts';
-import { DEFAULT_BANNERS, fillPlaceholders, renderBanner, validateBannerCopy } from '../../src/banner.ts';
-import { escapeXml, renderFeed, renderNewsSitemap, renderSitemap } from '../../src/feed.ts';
-import { BANNER_SLOT, formatDate, jsonForScript, renderArticlePage, renderListPage, sectionLabel } from '../../src/pages.ts';
-import { REGION_GROUPS } from '../../src/region.ts';
-import { toMetadata, type IndexEntry } from '../../src/store.ts';
+import type { ArticleMeta } from '../../src/content/article.ts';
+import { DEFAULT_BANNERS, fillPlaceholders, renderBanner, validateBannerCopy } from '../../src/region/banner.ts';
+import { escapeXml, renderFeed, renderNewsSitemap, renderSitemap } from '../../src/views/feeds.ts';
+import { BANNER_SLOT, formatDate, jsonForScript, renderArticlePage, renderListPage, sectionLabel } from '../../src/views/pages.ts';
+import { REGION_GROUPS } from '../../src/region/region.ts';
+import { toMetadata, type IndexEntry } from '../../src/storage/kv.ts';
 
 const site = { name: 'Broadsheet', origin: 'https://news.test', timeZone: 'Europe/London', sections: ['world', 'arts-and-culture'] };
 

@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { MAX_PREVIEW_SECONDS, previewPath, signPreview, verifyPreview } from '../../src/preview.ts';
+import { MAX_PREVIEW_SECONDS, previewPath, signPreview, verifyPreview } from '../../src/content/preview-link.ts';
 import { articleFile, bannerRegion, get, seedArticle } from './helpers.ts';
 
 const SECRET = env.PREVIEW_SECRET;

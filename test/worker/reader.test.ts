@@ -2,9 +2,9 @@
 // a dismissible banner that keeps the HTML cacheable, and a light page.
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { SUPPORT_SCRIPT, SUPPORT_SCRIPT_HASH } from '../../src/banner-script.ts';
+import { SUPPORT_SCRIPT, SUPPORT_SCRIPT_HASH } from '../../src/region/banner-script.ts';
 import app from '../../src/index.ts';
-import { imageDimensions } from '../../src/media-dimensions.ts';
+import { imageDimensions } from '../../src/media/dimensions.ts';
 import { ORIGIN, articleFile, bannerRegion, get, seedArticle } from './helpers.ts';
 
 /** A PNG header for an image of the given size (enough for imageDimensions). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig, parseRegionSources } from '../../src/config.ts';
-import { CURRENCIES, REGION_GROUPS, countryFromRequest, groupForCountry, parseCountry, regionFromRequest } from '../../src/region.ts';
+import { CURRENCIES, REGION_GROUPS, countryFromRequest, groupForCountry, parseCountry, regionFromRequest } from '../../src/region/region.ts';
 import { articleFile, bannerRegion, get, seedArticle } from './helpers.ts';
 
 describe('parseCountry', () => {

@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { XMLValidator } from 'fast-xml-parser';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { SUPPORT_SCRIPT } from '../../src/banner-script.ts';
+import { SUPPORT_SCRIPT } from '../../src/region/banner-script.ts';
 import { articleFile, bannerRegion, get, seedArticle, waitForIndexed } from './helpers.ts';
 
 const FERRY = articleFile(`

@@ -5,7 +5,7 @@
  * every tag that is unbalanced or closes a container it did not open.
  */
 
-import { SUPPORT_SCRIPT } from '../../src/banner-script.ts';
+import { SUPPORT_SCRIPT } from '../../src/region/banner-script.ts';
 
 const VOID = new Set(['img', 'br', 'hr', 'input', 'meta', 'link', 'source']);
 const FRAGMENT_TAGS = new Set([

@@ -4,7 +4,7 @@
 import { env } from 'cloudflare:workers';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import app from '../../src/index.ts';
-import { previewPath } from '../../src/preview.ts';
+import { previewPath } from '../../src/content/preview-link.ts';
 import { ORIGIN, articleFile, seedArticle } from './helpers.ts';
 
 const NOW = Date.parse('2026-11-26T06:00:00Z');

@@ -4,10 +4,10 @@
 import fc from 'fast-check';
 import { XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-import { parseArticle } from '../../src/article.ts';
-import { renderFeed, renderNewsSitemap } from '../../src/feed.ts';
-import { renderMarkdown, renderPlainParagraphs } from '../../src/markdown.ts';
-import { BANNER_SLOT, renderArticlePage } from '../../src/pages.ts';
+import { parseArticle } from '../../src/content/article.ts';
+import { renderFeed, renderNewsSitemap } from '../../src/views/feeds.ts';
+import { renderMarkdown, renderPlainParagraphs } from '../../src/content/markdown.ts';
+import { BANNER_SLOT, renderArticlePage } from '../../src/views/pages.ts';
 import { articleFile, get, seedArticle } from './helpers.ts';
 import { findUnsafe } from './safe-html.ts';
 import { FRONT_MATTER_XSS, MARKDOWN_XSS } from './xss-corpus.ts';

@@ -10,7 +10,7 @@
 import { decodeHTMLStrict } from 'entities/decode';
 import { Marked, type Token, type TokensList, type Tokens } from 'marked';
 import { assessMarkdown } from './markdown-guard.ts';
-import type { Dimensions } from './media-dimensions.ts';
+import type { Dimensions } from '../media/dimensions.ts';
 import { foldToSegment } from './slug.ts';
 import { encodeUrl, safeUrl, type UrlContext } from './url.ts';
 

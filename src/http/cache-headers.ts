@@ -6,7 +6,7 @@
  * region group, template and banner versions), never by hashing a rendered
  * body, so a 304 can be answered before any markdown is rendered.
  */
-import type { Config } from './config.ts';
+import type { Config } from '../config.ts';
 
 /** What a cacheable response is, for caches: its validators and purge identities. */
 export interface Representation {

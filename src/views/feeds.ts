@@ -4,7 +4,7 @@
  * index returned.
  */
 import type { Site } from './pages.ts';
-import type { IndexEntry } from './store.ts';
+import type { IndexEntry } from '../storage/kv.ts';
 
 // Characters XML 1.0 forbids outright, which escaping cannot fix.
 const XML_FORBIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;

@@ -4,10 +4,10 @@
  * a name), and `srcset` candidates when an image-resizing service is on.
  */
 import type { KVNamespace } from '@cloudflare/workers-types';
-import type { Meter } from './http/server-timing.ts';
-import type { ImageInfo } from './markdown.ts';
-import { imageDimensions, type Dimensions } from './media-dimensions.ts';
-import { MEDIA_PREFIX, getMediaHead, mediaType, type KvReadOptions } from './store.ts';
+import type { Meter } from '../http/server-timing.ts';
+import type { ImageInfo } from '../content/markdown.ts';
+import { imageDimensions, type Dimensions } from './dimensions.ts';
+import { MEDIA_PREFIX, getMediaHead, mediaType, type KvReadOptions } from '../storage/kv.ts';
 
 /** `IMAGE_RESIZING`: none, or Cloudflare's `/cdn-cgi/image/` service on the zone. */
 export type ImageResizing = 'none' | 'cloudflare';

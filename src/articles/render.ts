@@ -12,14 +12,14 @@
  * new hash, so it can never be answered from an old render.
  */
 import type { KVNamespace } from '@cloudflare/workers-types';
-import { parseArticle, type ArticleMeta } from './article.ts';
-import { ByteLimitedCache } from './lru.ts';
-import { usable, type Refreshable } from './refresh.ts';
-import { imageInfo, loadImageSizes, type ImageResizing } from './images.ts';
-import type { Meter } from './http/server-timing.ts';
-import { addToGallery, finishBody, prepareBody, type GalleryContext, type GalleryImage } from './markdown.ts';
-import { BANNER_SLOT, renderArticlePage, renderGalleryPage, type Site } from './pages.ts';
-import { StorageUnavailableError, StoredContentError, getArticle, type KvReadOptions } from './store.ts';
+import { parseArticle, type ArticleMeta } from '../content/article.ts';
+import { ByteLimitedCache } from '../storage/lru.ts';
+import { usable, type Refreshable } from '../storage/memo.ts';
+import { imageInfo, loadImageSizes, type ImageResizing } from '../media/images.ts';
+import type { Meter } from '../http/server-timing.ts';
+import { addToGallery, finishBody, prepareBody, type GalleryContext, type GalleryImage } from '../content/markdown.ts';
+import { BANNER_SLOT, renderArticlePage, renderGalleryPage, type Site } from '../views/pages.ts';
+import { StorageUnavailableError, StoredContentError, getArticle, type KvReadOptions } from '../storage/kv.ts';
 
 /** One version of an article, parsed. */
 export interface ArticleVersion {

@@ -5,9 +5,9 @@
  */
 import type { KVNamespace } from '@cloudflare/workers-types';
 import { parseBannerFile, type BannerOverrides } from './banner.ts';
-import type { Meter } from './http/server-timing.ts';
-import { usable, type Refreshable } from './refresh.ts';
-import { StorageUnavailableError, getBannerFile, type KvReadOptions } from './store.ts';
+import type { Meter } from '../http/server-timing.ts';
+import { usable, type Refreshable } from '../storage/memo.ts';
+import { StorageUnavailableError, getBannerFile, type KvReadOptions } from '../storage/kv.ts';
 
 interface Memo extends Refreshable {
   source: string | null;

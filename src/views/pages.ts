@@ -8,13 +8,13 @@
  */
 import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
-import type { ArticleMeta, Author } from './article.ts';
-import { SUPPORT_SCRIPT } from './banner-script.ts';
-import { NO_IMAGE_INFO, escapeHtml, renderFigure, type GalleryImage, type ImageInfo } from './markdown.ts';
-import type { IndexEntry } from './store.ts';
+import type { ArticleMeta, Author } from '../content/article.ts';
+import { SUPPORT_SCRIPT } from '../region/banner-script.ts';
+import { NO_IMAGE_INFO, escapeHtml, renderFigure, type GalleryImage, type ImageInfo } from '../content/markdown.ts';
+import type { IndexEntry } from '../storage/kv.ts';
 import { STYLESHEET_PATH } from './styles.ts';
-import { nameSlug } from './slug.ts';
-import { safeUrl } from './url.ts';
+import { nameSlug } from '../content/slug.ts';
+import { safeUrl } from '../content/url.ts';
 
 /** What every page needs to know about the site. */
 export interface Site {

@@ -3,7 +3,7 @@
  * (so it can be cached as immutable) and allowed by CSP as `'self'`.
  * System font stacks only: no web-font downloads.
  */
-import { fingerprint } from './fingerprint.ts';
+import { fingerprint } from '../content/fingerprint.ts';
 
 export const STYLESHEET = `
 :root {

@@ -8,14 +8,14 @@
  * hash (and what a person browsing the namespace wants to see), so the
  * reconciler can compare KV with the D1 index from one `list` per 1,000 keys.
  */
-import type { ArticleMeta } from './article.ts';
+import type { ArticleMeta } from '../content/article.ts';
 import type { KVNamespace, KVNamespaceListResult } from '@cloudflare/workers-types';
-import type { Meter } from './http/server-timing.ts';
-import { DIMENSION_BYTES } from './media-dimensions.ts';
-import { isValidSlug } from './slug.ts';
-import { StoredContentError, storageCall } from './storage/failures.ts';
+import type { Meter } from '../http/server-timing.ts';
+import { DIMENSION_BYTES } from '../media/dimensions.ts';
+import { isValidSlug } from '../content/slug.ts';
+import { StoredContentError, storageCall } from './failures.ts';
 
-export { StorageUnavailableError, StoredContentError } from './storage/failures.ts';
+export { StorageUnavailableError, StoredContentError } from './failures.ts';
 
 export const MEDIA_PREFIX = 'media/';
 export const BANNERS_KEY = 'config/banners';

@@ -6,7 +6,7 @@
  * stores the group on the context and adds `Vary` for the configured headers.
  */
 import type { MiddlewareHandler } from 'hono';
-import type { RegionSource } from './config.ts';
+import type { RegionSource } from '../config.ts';
 
 export const REGION_GROUPS = ['US', 'UK', 'EU', 'AU', 'CA', 'NZ', 'INTL'] as const;
 export type RegionGroup = (typeof REGION_GROUPS)[number];

@@ -6,7 +6,7 @@
  */
 import type { MiddlewareHandler } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
-import { SUPPORT_SCRIPT_HASH } from './banner-script.ts';
+import { SUPPORT_SCRIPT_HASH } from '../region/banner-script.ts';
 
 /** The Content-Security-Policy directives, exported so tests can check them. */
 export const CONTENT_SECURITY_POLICY = {

@@ -8,10 +8,10 @@
  */
 import { html } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
-import { fingerprint } from './fingerprint.ts';
+import { fingerprint } from '../content/fingerprint.ts';
 import { CURRENCIES, REGION_GROUPS, isRegionGroup, type RegionGroup } from './region.ts';
-import { safeUrl } from './url.ts';
-import { parseYamlMapping, type Problem } from './yaml-mapping.ts';
+import { safeUrl } from '../content/url.ts';
+import { parseYamlMapping, type Problem } from '../content/yaml-mapping.ts';
 
 export interface CallToAction {
   label: string;
