@@ -10,7 +10,8 @@
 /** Where a reader's country may come from: a request header, or `request.cf.country`. */
 export type RegionSource = { kind: 'header'; name: string } | { kind: 'cf' };
 
-export interface Config {
+/** Settings from `[vars]`, parsed and checked. */
+export interface Settings {
   siteName: string;
   /** Canonical origin without a trailing slash, or null to use the request's origin. */
   siteUrl: string | null;
@@ -56,8 +57,30 @@ export interface Config {
   sections: string[];
   /** Whether `/cdn-cgi/image/` resizing is on, for `srcset`. */
   imageResizing: 'none' | 'cloudflare';
-  /** Everything above that shows in rendered pages, as one string to version them by. */
-  pageSettings: string;
+}
+
+/**
+ * The configuration, plus what is derived from it once rather than on every
+ * request: the site when its origin is fixed, how KV is read, the
+ * Cache-Control strings, and the page version.
+ */
+export interface Config extends Settings {
+  /** The site, when `SITE_URL` fixes its origin; otherwise each request's origin makes it. */
+  site: Site | null;
+  kvOptions: LoadOptions;
+  cacheControl: {
+    /** Browsers: `max-age`, `stale-while-revalidate`, `stale-if-error`. */
+    browser: string;
+    /** Shared caches, for `CDN-Cache-Control` (RFC 9213). */
+    cdn: string;
+  };
+  /**
+   * The version of everything that renders pages besides content: the
+   * templates, the stylesheet, the deployment (Cloudflare's version id changes
+   * with every deploy) and every setting above. It goes into every ETag, so no
+   * change of code or configuration is answered with a 304 for old bytes.
+   */
+  pageVersion: string;
 }
 
 /** The subset of the generated `Env` that configuration reads. */
@@ -73,24 +96,44 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+import type { LoadOptions } from './articles/load.ts';
+import { fingerprint } from './content/fingerprint.ts';
 import { SEGMENT_PATTERN } from './content/slug.ts';
+import type { Site } from './views/layout.ts';
+import { STYLESHEET_VERSION, TEMPLATE_VERSION } from './views/styles.ts';
 
 const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 const CF_COUNTRY = 'cf.country';
 
+// One configuration per `env` object: the runtime hands the same object to every request.
 const configs = new WeakMap<object, Config>();
 
 /** Parses and validates `env` once; later calls with the same object are free. */
-export function getConfig(env: ConfigVars): Config {
+export function getConfig(env: ConfigVars & { CF_VERSION_METADATA?: { id?: string } }): Config {
   let config = configs.get(env);
   if (!config) {
-    config = parseConfig(env);
+    config = parseConfig(env, env.CF_VERSION_METADATA?.id);
     configs.set(env, config);
   }
   return config;
 }
 
-export function parseConfig(env: ConfigVars): Config {
+/** The configuration for `env`, deployed as `deployId` (Cloudflare's version metadata). */
+export function parseConfig(env: ConfigVars, deployId?: string): Config {
+  const settings = parseSettings(env);
+  const lifetimes = (maxAge: number) => `max-age=${maxAge}, stale-while-revalidate=${settings.staleWhileRevalidate}, stale-if-error=${settings.staleIfError}`;
+  return {
+    ...settings,
+    site: settings.siteUrl ? { name: settings.siteName, origin: settings.siteUrl, timeZone: settings.timeZone, sections: settings.sections } : null,
+    kvOptions: {
+      cacheTtl: settings.kvCacheTtl, timeoutMs: settings.kvTimeoutMs, isolateTtl: settings.isolateCacheTtl, cacheBytes: settings.renderCacheBytes,
+    },
+    cacheControl: { browser: `public, ${lifetimes(settings.browserMaxAge)}`, cdn: lifetimes(settings.cdnMaxAge) },
+    pageVersion: fingerprint(`${TEMPLATE_VERSION}|${STYLESHEET_VERSION}|${deployId ?? ''}|${JSON.stringify(settings)}`),
+  };
+}
+
+function parseSettings(env: ConfigVars): Settings {
   const regionSources = parseRegionSources(text(env, 'REGION_HEADERS', 'CF-IPCountry, cf.country'));
   const siteUrl = text(env, 'SITE_URL', '').replace(/\/+$/, '');
   if (siteUrl && !/^https?:\/\/[^/?#\s]+$/.test(siteUrl)) {
@@ -142,7 +185,6 @@ export function parseConfig(env: ConfigVars): Config {
     timeZone,
     sections,
     imageResizing,
-    pageSettings: JSON.stringify([siteName, siteUrl, timeZone, sections, imageResizing, indexPageSize, feedSize, sitemapUrls]),
   };
 }
 

@@ -7,10 +7,10 @@ import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Tokens } from 'marked';
 import { parseArticle, type Article, type Problem } from '../content/article.ts';
-import { parseBannerFile } from '../region/banner.ts';
+import { parseBannerFile } from '../content/banner-copy.ts';
 import { assessMarkdown } from '../content/markdown-guard.ts';
-import { lexBody, plainText, renderMarkdown } from '../content/markdown.ts';
-import { MEDIA_PREFIX, contentHash, mediaType } from '../storage/kv.ts';
+import { prepareBody } from '../content/markdown.ts';
+import { MEDIA_PREFIX, contentHash, mediaType } from '../storage/kv-format.ts';
 import { safeUrl } from '../content/url.ts';
 
 /** The folder, inside the content root, whose files become `media/<name>` keys. */
@@ -156,7 +156,8 @@ function lintBody(article: Article, source: string, file: string, problems: File
     problems.push({ file, line: at(risk.line), severity: 'error', message: risk.message });
     return { images: [], text: '', ok: false };
   }
-  const { images, tokens } = lexBody(article.body, (token) => {
+  const prepared = prepareBody(article.body);
+  prepared.walk((token) => {
     if (token.type === 'link') {
       const link = token as Tokens.Link;
       if (safeUrl(link.href, 'link') === null) {
@@ -174,14 +175,14 @@ function lintBody(article: Article, source: string, file: string, problems: File
       problems.push({ file, line: lineOf(source, token.raw.trim()), severity: 'warning', message: 'raw HTML is shown to readers as text, not markup' });
     }
   });
-  renderMarkdown(WARM_UP); // time the body, not the JIT compiling marked
+  prepareBody(WARM_UP).render(); // time the body, not the JIT compiling marked
   const started = performance.now();
-  renderMarkdown(article.body);
+  prepareBody(article.body).render();
   const ms = performance.now() - started;
   if (ms > RENDER_BUDGET_MS) {
     problems.push({ file, line: article.bodyLine, severity: 'error', message: `the body takes ${Math.round(ms)} ms to render; the limit is ${RENDER_BUDGET_MS} ms (simplify long runs of emphasis, brackets or nesting)` });
   }
-  return { images, text: plainText(tokens), ok: !problems.slice(before).some((p) => p.severity === 'error') };
+  return { images: prepared.images, text: prepared.text(), ok: !problems.slice(before).some((p) => p.severity === 'error') };
 }
 
 /** The slug a file's path implies: its path under the content root, without `.md`. */

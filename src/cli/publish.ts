@@ -17,7 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { previewPath } from '../content/preview-link.ts';
 import { indexRow } from '../storage/index-rows.ts';
-import { BANNERS_KEY, toMetadata } from '../storage/kv.ts';
+import { BANNERS_KEY, toMetadata } from '../storage/kv-format.ts';
 import { runCommand } from './command.ts';
 import { formatProblem, loadContent, type FileProblem } from './content.ts';
 import { chunkedWriteStatements, describeTarget, executeIndexScript, readIndexedHashes } from './index-writer.ts';

@@ -11,11 +11,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArticle } from '../content/article.ts';
-import { bodyText } from '../content/markdown.ts';
+import { prepareBody } from '../content/markdown.ts';
 import { isValidSlug } from '../content/slug.ts';
 import { indexRow, type IndexRow } from '../storage/index-rows.ts';
 import { clearIndexStatements } from '../storage/index-sql.ts';
-import { contentHash } from '../storage/kv.ts';
+import { contentHash } from '../storage/kv-format.ts';
 import { runCommand } from './command.ts';
 import { chunkedWriteStatements, describeTarget, executeIndexScript } from './index-writer.ts';
 import { listExisting } from './publish.ts';
@@ -47,7 +47,7 @@ export async function reindex({ target, dryRun = false, runner, log, now = Date.
         log(`  skipped    ${slug}: line ${first.line}: ${first.message}`);
         continue;
       }
-      rows.push(indexRow({ ...parsed.article, slug }, await contentHash(source), bodyText(parsed.article.body)));
+      rows.push(indexRow({ ...parsed.article, slug }, await contentHash(source), prepareBody(parsed.article.body).text()));
     }
   }
   const drafts = rows.filter((r) => r.draft).length;

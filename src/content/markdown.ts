@@ -102,28 +102,53 @@ const marked = new Marked({
 });
 
 /**
- * Renders an article body. Headings get ids that are unique within the body
- * and stable across renders of the same text.
+ * A body, checked and tokenised once: the one way into the renderer. A body
+ * that may never have been through the publish command (a plain
+ * `wrangler kv key put`) is checked first ({@link assessMarkdown}): one that
+ * would be slow to tokenise renders as escaped paragraphs, in linear time,
+ * and says why in `degraded`.
  */
-export function renderMarkdown(body: string, info: ImageInfo = NO_IMAGE_INFO): string {
-  return renderTokens(marked.lexer(body), info);
+export interface PreparedBody {
+  /** The image URLs it shows, so their sizes can be looked up before it renders. */
+  readonly images: string[];
+  /** Null when marked renders it; otherwise what made it unsafe to try. */
+  readonly degraded: string | null;
+  /**
+   * The body as safe HTML: headings with ids unique within it and stable
+   * across renders, figures with sizes from `info`, and every picture added
+   * to `gallery` (with a link to it under each figure) when one is given.
+   */
+  render(info?: ImageInfo, gallery?: GalleryContext | null): string;
+  /** The words it shows readers, for the search index (see {@link plainText}). */
+  text(): string;
+  /** Shows every token to `visit` (the publish command's checks); none when degraded. */
+  walk(visit: (token: Token) => void): void;
 }
 
-/** A body split into tokens, and the image URLs it shows, for looking sizes up before rendering. */
-export interface LexedBody {
-  tokens: TokensList;
-  images: string[];
-}
-
-/** Tokenises a body (once) and lists its images; `visit`, when given, sees every token too. */
-export function lexBody(body: string, visit?: (token: Token) => void): LexedBody {
+/** Checks and tokenises a body; see {@link PreparedBody}. */
+export function prepareBody(body: string): PreparedBody {
+  const risk = assessMarkdown(body);
+  if (risk) {
+    return {
+      images: [],
+      degraded: `line ${risk.line}: ${risk.message}`,
+      render: () => renderPlainParagraphs(body),
+      text: () => body.replace(/[*_~`#>[\]()<|\\!]+/g, ' ').replace(/\s+/g, ' ').trim(),
+      walk: () => {},
+    };
+  }
   const tokens = marked.lexer(body);
-  const found: string[] = [];
+  const images: string[] = [];
   marked.walkTokens(tokens, (token) => {
-    if (token.type === 'image') found.push((token as Tokens.Image).href);
-    visit?.(token);
+    if (token.type === 'image') images.push((token as Tokens.Image).href);
   });
-  return { tokens, images: found };
+  return {
+    images,
+    degraded: null,
+    render: (info = NO_IMAGE_INFO, pictures = null) => renderTokens(tokens, info, pictures),
+    text: () => plainText(tokens),
+    walk: (visit) => marked.walkTokens(tokens, visit),
+  };
 }
 
 /**
@@ -131,7 +156,7 @@ export function lexBody(body: string, visit?: (token: Token) => void): LexedBody
  * image descriptions and raw HTML (which readers see as text), with no
  * markdown syntax or link targets, and entity references decoded.
  */
-export function plainText(tokens: Token[]): string {
+function plainText(tokens: Token[]): string {
   const out: string[] = [];
   for (const token of tokens) textOf(token, out);
   return out.join('').replace(/\s+/g, ' ').trim();
@@ -164,18 +189,7 @@ function textOf(token: Token, out: string[]): void {
 
 const BLOCKS = new Set(['paragraph', 'heading', 'blockquote', 'list_item', 'code', 'space', 'hr', 'br']);
 
-/**
- * {@link plainText} of a body not yet tokenised. A body too dense to
- * tokenise safely (see `markdown-guard.ts`) gives its text with markdown
- * punctuation blanked out, in linear time.
- */
-export function bodyText(body: string): string {
-  if (assessMarkdown(body)) return body.replace(/[*_~`#>[\]()<|\\!]+/g, ' ').replace(/\s+/g, ' ').trim();
-  return plainText(marked.lexer(body));
-}
-
-/** Renders tokens from {@link lexBody}. */
-export function renderTokens(tokens: TokensList, info: ImageInfo = NO_IMAGE_INFO, pictures: GalleryContext | null = null): string {
+function renderTokens(tokens: TokensList, info: ImageInfo, pictures: GalleryContext | null): string {
   usedIds = new Set(RESERVED_IDS);
   images = info;
   gallery = pictures;
@@ -206,43 +220,8 @@ export function addToGallery(
   return `${context.href}#image-${context.images.length}`;
 }
 
-/** A rendered body, and why it was rendered plainly if it was. */
-export interface RenderedBody {
-  html: string;
-  /** Null when marked rendered it; otherwise what made it unsafe to try. */
-  degraded: string | null;
-}
-
-/** A body checked and tokenised, or already rendered plainly when it was not safe to tokenise. */
-export type PreparedBody =
-  | { tokens: TokensList; images: string[]; degraded: null }
-  | { html: string; images: []; degraded: string };
-
-/**
- * The first half of rendering a body that may not have been checked by the
- * publish command (a plain `wrangler kv key put`): when {@link assessMarkdown}
- * finds it would be slow, it becomes escaped paragraphs, in linear time;
- * otherwise it is tokenised, and its images listed so their sizes can be
- * looked up before {@link finishBody}.
- */
-export function prepareBody(body: string): PreparedBody {
-  const risk = assessMarkdown(body);
-  if (risk) return { html: renderPlainParagraphs(body), images: [], degraded: `line ${risk.line}: ${risk.message}` };
-  return { ...lexBody(body), degraded: null };
-}
-
-export function finishBody(prepared: PreparedBody, info: ImageInfo = NO_IMAGE_INFO, pictures: GalleryContext | null = null): RenderedBody {
-  if (prepared.degraded !== null) return { html: prepared.html, degraded: prepared.degraded };
-  return { html: renderTokens(prepared.tokens, info, pictures), degraded: null };
-}
-
-/** Both halves at once, for callers with no images to look up. */
-export function renderBody(body: string, info: ImageInfo = NO_IMAGE_INFO): RenderedBody {
-  return finishBody(prepareBody(body), info);
-}
-
 /** The safe fallback: the text as typed, one escaped paragraph per blank-line-separated block. */
-export function renderPlainParagraphs(body: string): string {
+function renderPlainParagraphs(body: string): string {
   let out = '';
   for (const block of body.split(/\n[ \t]*\n/)) {
     const text = block.trim();

@@ -1,9 +1,8 @@
-/** The Hono environment every route and middleware shares: bindings, and what the first middleware works out per request. */
-import type { LoadOptions } from '../articles/render.ts';
+/** The Hono environment every route and middleware shares: bindings, and what `http/context.ts` works out per request. */
 import type { Config } from '../config.ts';
-import type { Site } from '../views/pages.ts';
 import type { RegionGroup } from '../region/region.ts';
 import type { IndexDb } from '../storage/index-db.ts';
+import type { Site } from '../views/layout.ts';
 import type { Meter } from './server-timing.ts';
 
 export type AppEnv = {
@@ -12,10 +11,6 @@ export type AppEnv = {
     config: Config;
     site: Site;
     region: RegionGroup;
-    /** The page version: templates, stylesheet, deployment and rendering settings. */
-    version: string;
-    /** How KV is read. */
-    kv: LoadOptions;
     /** The request path exactly as sent, not percent-decoded. */
     path: string;
     /** The request's clock, read once: every decision about scheduled articles uses it. */

@@ -6,7 +6,7 @@
 import type { Context } from 'hono';
 import { cacheHeaders, isNotModified, notFoundCacheControl, type Representation } from './cache-headers.ts';
 import type { ListBody } from '../listing/bodies.ts';
-import { renderNotFoundPage } from '../views/pages.ts';
+import { renderNotFoundPage } from '../views/error-pages.ts';
 import type { AppEnv } from './app-env.ts';
 
 /** A body as bytes or text, a list body that may turn out to be a stale copy, or null: no such document after all (a 404). */

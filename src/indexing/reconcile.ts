@@ -13,7 +13,7 @@
  */
 import type { KVNamespace } from '@cloudflare/workers-types';
 import { parseArticle } from '../content/article.ts';
-import { bodyText } from '../content/markdown.ts';
+import { prepareBody } from '../content/markdown.ts';
 import { StoredContentError } from '../storage/failures.ts';
 import type { IndexDb } from '../storage/index-db.ts';
 import { indexRow, type IndexRow } from '../storage/index-rows.ts';
@@ -138,5 +138,5 @@ async function rowFromKv(kv: KVNamespace, slug: string, kvOptions: KvReadOptions
     console.error(JSON.stringify({ event: 'index.skip', slug, problems: parsed.problems }));
     return 'invalid';
   }
-  return indexRow({ ...parsed.article, slug }, stored.hash, bodyText(parsed.article.body));
+  return indexRow({ ...parsed.article, slug }, stored.hash, prepareBody(parsed.article.body).text());
 }

@@ -5,9 +5,9 @@
  * version once (a small read, replicas allowed); only a missing or outdated
  * row costs a write.
  */
-import type { ArticleVersion } from '../articles/render.ts';
+import type { ArticleVersion } from '../articles/types.ts';
 import { ByteLimitedCache } from '../storage/lru.ts';
-import { bodyText } from '../content/markdown.ts';
+import { prepareBody } from '../content/markdown.ts';
 import type { IndexDb } from '../storage/index-db.ts';
 import { indexRow } from '../storage/index-rows.ts';
 import {
@@ -36,7 +36,7 @@ export async function ensureIndexed(db: IndexDb, version: ArticleVersion, contex
   let outcome: 'current' | 'written' | 'deferred' = 'current';
   if (held?.hash !== version.hash) {
     if (!readerMayWrite(held, context)) return 'deferred';
-    await db.write(writeRowsStatements([indexRow(version.meta, version.hash, bodyText(version.body))], context));
+    await db.write(writeRowsStatements([indexRow(version.meta, version.hash, prepareBody(version.body).text())], context));
     console.log(JSON.stringify({ event: 'index.write_back', slug: version.slug, hash: version.hash, was: held?.hash ?? null }));
     outcome = 'written';
   }

@@ -10,7 +10,7 @@ import {
   ANCHOR_STEP, buildAnchorsStatement, monthEntriesStatement, newestEntriesStatement, oldestEntriesStatement,
   recentEntriesStatement, sitemapMonthsStatement,
 } from '../storage/index-sql.ts';
-import type { IndexEntry } from '../storage/kv.ts';
+import type { ListEntry } from '../views/list-page.ts';
 
 export interface CardRow {
   slug: string;
@@ -26,16 +26,12 @@ export interface CardRow {
   anchorOrdinal?: number;
 }
 
-/** What a list shows of one article. */
-export type ListEntry = IndexEntry & { language: string };
-
 export function toEntry(row: CardRow): ListEntry {
   return {
     slug: row.slug,
     hash: row.hash,
     title: row.title,
     date: row.date,
-    draft: false,
     language: row.language,
     ...(row.updated !== null && { updated: row.updated }),
     ...(row.standfirst !== null && { standfirst: row.standfirst }),

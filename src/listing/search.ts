@@ -8,7 +8,8 @@
  */
 import type { IndexDb } from '../storage/index-db.ts';
 import { searchStatement } from '../storage/index-sql.ts';
-import { toEntry, type CardRow, type ListEntry } from './entries.ts';
+import type { ListEntry } from '../views/list-page.ts';
+import { toEntry, type CardRow } from './entries.ts';
 
 /** Characters of the query read at all: the rest of a 10 KB paste is ignored. */
 export const MAX_QUERY_CHARS = 200;

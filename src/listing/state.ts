@@ -3,10 +3,11 @@
  * before anything is rendered: the index version for its ETag, the list's
  * size for its page count, and when a scheduled article next appears. One
  * small D1 query, reused by an isolate for `ISOLATE_CACHE_TTL` seconds (never
- * past the next scheduled time), and kept as the last good copy for when D1 fails.
+ * past the next scheduled time), and kept as the last good copy for when D1
+ * fails (the isolate memo, `storage/memo.ts`).
  */
-import { ByteLimitedCache } from '../storage/lru.ts';
-import { usable, type Refreshable } from '../storage/memo.ts';
+import { CACHE_BOUNDS } from '../caches.ts';
+import { Memo } from '../storage/memo.ts';
 import { StorageUnavailableError } from '../storage/failures.ts';
 import type { IndexDb } from '../storage/index-db.ts';
 import { listStateStatement } from '../storage/index-sql.ts';
@@ -39,43 +40,28 @@ interface StateRow {
 }
 
 export interface StateOptions {
+  /** The request's clock. */
+  now: number;
   /** Seconds an isolate reuses a state; 0 reads it on every request. */
   isolateTtl: number;
   timeoutMs: number;
 }
 
-/** Lists whose state an isolate keeps: small entries, bounded by count. */
-export const LIST_STATES_KEPT = 2000;
-
-const states = new ByteLimitedCache<Refreshable & { state: ListState }>(LIST_STATES_KEPT);
+/** Each list's last read state; reused until ISOLATE_CACHE_TTL passes, and never past its next scheduled article. */
+const states = new Memo<ListState>('list state', CACHE_BOUNDS.listStates);
 
 /**
  * The state of `list` at `now`. When D1 fails, the last state this isolate
  * read comes back marked stale; with none, the {@link StorageUnavailableError}
  * propagates.
  */
-export async function loadListState(db: IndexDb, list: string, now: number, options: StateOptions): Promise<{ state: ListState; stale: boolean }> {
-  const memo = states.get(list);
-  if (memo && usable(memo, options.isolateTtl * 1000, options.timeoutMs, now) && !(memo.state.nextScheduled! <= now)) {
-    return { state: memo.state, stale: false };
-  }
-  if (memo) memo.refreshingSince = now;
-  let row: StateRow | null;
-  try {
-    row = await db.first<StateRow>(listStateStatement(list, now));
-  } catch (error) {
-    if (error instanceof StorageUnavailableError && memo) {
-      console.warn(JSON.stringify({ event: 'storage.stale', what: `list ${list || 'front'}`, error: error.message }));
-      return { state: memo.state, stale: true };
-    }
-    throw error;
-  } finally {
-    if (memo) memo.refreshingSince = undefined;
-  }
-  if (!row) throw new StorageUnavailableError('D1 index has no state row: apply the migrations (see the README)');
-  const state = stateFromRow(row, now);
-  states.set(list, { state, readAt: now }, 1);
-  return { state, stale: false };
+export async function loadListState(db: IndexDb, list: string, { now, isolateTtl, timeoutMs }: StateOptions): Promise<{ state: ListState; stale: boolean }> {
+  const read = await states.get(list, { now, ttlMs: isolateTtl * 1000, refreshLimitMs: timeoutMs, expiresAt: (state) => state.nextScheduled }, async () => {
+    const row = await db.first<StateRow>(listStateStatement(list, now));
+    if (!row) throw new StorageUnavailableError('D1 index has no state row: apply the migrations (see the README)');
+    return stateFromRow(row, now);
+  });
+  return { state: read.value, stale: read.stale };
 }
 
 function stateFromRow(row: StateRow, now: number): ListState {

@@ -7,7 +7,8 @@ import type { KVNamespace } from '@cloudflare/workers-types';
 import type { Meter } from '../http/server-timing.ts';
 import type { ImageInfo } from '../content/markdown.ts';
 import { imageDimensions, type Dimensions } from './dimensions.ts';
-import { MEDIA_PREFIX, getMediaHead, mediaType, type KvReadOptions } from '../storage/kv.ts';
+import { getMediaHead, type KvReadOptions } from '../storage/kv.ts';
+import { MEDIA_PREFIX, mediaType } from '../storage/kv-format.ts';
 
 /** `IMAGE_RESIZING`: none, or Cloudflare's `/cdn-cgi/image/` service on the zone. */
 export type ImageResizing = 'none' | 'cloudflare';

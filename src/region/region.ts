@@ -7,67 +7,9 @@
  */
 import type { MiddlewareHandler } from 'hono';
 import type { RegionSource } from '../config.ts';
+import { groupForCountry, isRegionGroup, parseCountry, type RegionGroup } from './groups.ts';
 
-export const REGION_GROUPS = ['US', 'UK', 'EU', 'AU', 'CA', 'NZ', 'INTL'] as const;
-export type RegionGroup = (typeof REGION_GROUPS)[number];
-
-/** The group for readers whose country is unknown, unlisted, or not given. */
-export const DEFAULT_GROUP: RegionGroup = 'INTL';
-
-/** Currency shown to each group, available to banner copy as `{currency}` and `{currencyCode}`. */
-export const CURRENCIES: Record<RegionGroup, { code: string; symbol: string }> = {
-  US: { code: 'USD', symbol: '$' },
-  UK: { code: 'GBP', symbol: '£' },
-  EU: { code: 'EUR', symbol: '€' },
-  AU: { code: 'AUD', symbol: '$' },
-  CA: { code: 'CAD', symbol: 'CA$' },
-  NZ: { code: 'NZD', symbol: 'NZ$' },
-  INTL: { code: 'USD', symbol: '$' },
-};
-
-// The UK group takes the Crown Dependencies and the British Overseas Territories
-// that readers there think of as "home". Europe is the EU27, EFTA, the European
-// microstates and the Balkans, Ukraine, Moldova and Turkey, plus the French
-// overseas departments, which use the euro. Countries not listed are INTL.
-const GROUP_MEMBERS: Record<Exclude<RegionGroup, 'INTL'>, string> = {
-  US: 'US',
-  UK: 'GB GG JE IM GI FK',
-  EU:
-    'EU AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE ' +
-    'IS LI NO CH AD MC SM VA AX FO SJ AL BA ME MK RS XK MD UA TR GF GP MQ RE YT BL MF PM',
-  AU: 'AU',
-  CA: 'CA',
-  NZ: 'NZ',
-};
-
-const COUNTRY_TO_GROUP = new Map<string, RegionGroup>(
-  Object.entries(GROUP_MEMBERS).flatMap(([group, codes]) =>
-    codes.split(' ').map((code) => [code, group as RegionGroup] as const),
-  ),
-);
-
-const GROUP_SET = new Set<string>(REGION_GROUPS);
-
-/**
- * Normalises a geo header value to an upper-case two-letter country code, or
- * null when it says nothing usable: empty, malformed, `XX` (unknown) or `T1` (Tor).
- */
-export function parseCountry(value: string | null | undefined): string | null {
-  if (typeof value !== 'string' || value.length !== 2) return null;
-  const code = value.toUpperCase();
-  if (!/^[A-Z]{2}$/.test(code) || code === 'XX') return null;
-  return code;
-}
-
-/** Maps a country code (or null for unknown) to its reader-revenue group. */
-export function groupForCountry(country: string | null): RegionGroup {
-  return (country && COUNTRY_TO_GROUP.get(country)) || DEFAULT_GROUP;
-}
-
-/** True when `value` names a region group exactly, as `?region=` must. */
-export function isRegionGroup(value: string | null | undefined): value is RegionGroup {
-  return typeof value === 'string' && GROUP_SET.has(value);
-}
+export { CURRENCIES, DEFAULT_GROUP, REGION_GROUPS, groupForCountry, isRegionGroup, parseCountry, type RegionGroup } from './groups.ts';
 
 /**
  * The reader's country from the configured sources, in order. The first

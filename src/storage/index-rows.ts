@@ -44,7 +44,7 @@ export interface IndexRow {
  */
 export const MAX_SEARCH_TEXT = 60_000;
 
-/** The index row for an article version; `text` is its body as plain text (`plainText` or `bodyText` in markdown.ts). */
+/** The index row for an article version; `text` is its body as plain text (`PreparedBody.text()` in content/markdown.ts). */
 export function indexRow(meta: ArticleMeta, hash: string, text: string): IndexRow {
   const publishedAt = Date.parse(meta.date);
   const names: IndexRow['names'] = [];

@@ -37,6 +37,11 @@ export class ByteLimitedCache<V> {
     return this.#entries.keys();
   }
 
+  /** Keys and values held, least recently used first, without counting as uses. */
+  *entries(): IterableIterator<[string, V]> {
+    for (const [key, entry] of this.#entries) yield [key, entry.value];
+  }
+
   /** Whether `key` is held, without counting as a use. */
   has(key: string): boolean {
     return this.#entries.has(key);

@@ -3,8 +3,8 @@
  * its children, the news sitemap and robots.txt. Pure functions of what the
  * index returned.
  */
-import type { Site } from './pages.ts';
-import type { IndexEntry } from '../storage/kv.ts';
+import type { Site } from './layout.ts';
+import type { ListEntry } from './list-page.ts';
 
 // Characters XML 1.0 forbids outright, which escaping cannot fix.
 const XML_FORBIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
@@ -31,7 +31,7 @@ export interface FeedScope {
 }
 
 /** An Atom 1.0 feed of the newest published entries (already sorted, newest first, and cut to length). */
-export function renderFeed(site: Site, latest: IndexEntry[], scope: FeedScope = { path: '/feed.xml', page: '/' }): string {
+export function renderFeed(site: Site, latest: ListEntry[], scope: FeedScope = { path: '/feed.xml', page: '/' }): string {
   const updated = latest.reduce((max, e) => Math.max(max, Date.parse(e.updated ?? e.date)), 0);
   const items = latest.map((e) => {
     const url = `${site.origin}/articles/${e.slug}`;

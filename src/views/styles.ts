@@ -166,6 +166,9 @@ mark { background: var(--mark); color: inherit; padding-inline: .1em; border-rad
 }
 `.trim();
 
+/** Bump when page markup changes in a way nothing else versions (templates are code: on Cloudflare, the deploy id covers them). */
+export const TEMPLATE_VERSION = '2';
+
 /** Changes whenever the stylesheet does, so its URL can be cached forever. */
 export const STYLESHEET_VERSION = fingerprint(STYLESHEET);
 export const STYLESHEET_PATH = `/assets/site.${STYLESHEET_VERSION}.css`;

@@ -7,7 +7,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadContent } from '../../src/cli/content.ts';
 import { assessMarkdown } from '../../src/content/markdown-guard.ts';
-import { renderBody } from '../../src/content/markdown.ts';
+import { prepareBody } from '../../src/content/markdown.ts';
+
+/** Checks and renders a body as the worker does. */
+function renderBody(body: string): { html: string; degraded: string | null } {
+  const prepared = prepareBody(body);
+  return { html: prepared.render(), degraded: prepared.degraded };
+}
 import { HANDLED_BY_MARKED, NEAR_LIMITS, PATHOLOGICAL } from '../support/pathological.ts';
 import { startWorker, type WorkerServer } from '../support/worker-server.ts';
 

@@ -6,11 +6,11 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseArticle } from '../../src/content/article.ts';
-import { contentHash, toMetadata } from '../../src/storage/kv.ts';
+import { contentHash, toMetadata } from '../../src/storage/kv-format.ts';
 import { startVarnish, type Varnish } from '../support/varnish.ts';
 import { indexRows } from '../support/seed.ts';
 import { ROOT, startWorker, type WorkerServer } from '../support/worker-server.ts';
-import { bodyText } from '../../src/content/markdown.ts';
+import { prepareBody } from '../../src/content/markdown.ts';
 import { indexRow } from '../../src/storage/index-rows.ts';
 
 // Short lifetimes so the test can watch them pass. Varnish takes its TTL from
@@ -37,7 +37,7 @@ async function publish(slug: string, file: string, to = worker): Promise<void> {
   const meta = { ...parsed.article, slug };
   const hash = await contentHash(file);
   await to.kv.put(slug, file, { metadata: toMetadata(meta, hash) });
-  await indexRows(to, [indexRow(meta, hash, bodyText(parsed.article.body))]);
+  await indexRows(to, [indexRow(meta, hash, prepareBody(parsed.article.body).text())]);
 }
 
 function viaVarnish(path: string, country: string | null, init: RequestInit = {}, proxy = varnish): Promise<Response> {

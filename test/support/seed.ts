@@ -6,10 +6,10 @@
 import path from 'node:path';
 import { parseArticle, type ArticleMeta } from '../../src/content/article.ts';
 import { loadContent } from '../../src/cli/content.ts';
-import { bodyText } from '../../src/content/markdown.ts';
+import { prepareBody } from '../../src/content/markdown.ts';
 import { indexRow, type IndexRow } from '../../src/storage/index-rows.ts';
 import { writeRowsStatements } from '../../src/storage/index-sql.ts';
-import { contentHash, toMetadata } from '../../src/storage/kv.ts';
+import { contentHash, toMetadata } from '../../src/storage/kv-format.ts';
 import { generatedArticle } from './generated.ts';
 import { ROOT, type WorkerServer } from './worker-server.ts';
 
@@ -50,7 +50,7 @@ export async function seedGenerated(worker: WorkerServer, count: number, bytes =
     const meta: ArticleMeta = { ...parsed.article, slug };
     const hash = await contentHash(source);
     batch.push(worker.kv.put(slug, source, { metadata: toMetadata(meta, hash) }));
-    rows.push(indexRow(meta, hash, bodyText(parsed.article.body)));
+    rows.push(indexRow(meta, hash, prepareBody(parsed.article.body).text()));
     slugs.push(slug);
     if (batch.length >= 50) await Promise.all(batch.splice(0));
   }

@@ -2,8 +2,8 @@
 // logged with its slug, while everything else keeps working.
 import { env } from 'cloudflare:workers';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { articleCache } from '../../src/articles/render.ts';
-import { contentHash } from '../../src/storage/kv.ts';
+import { renderCacheBytes, renderCacheContents } from '../../src/articles/render-cache.ts';
+import { contentHash } from '../../src/storage/kv-format.ts';
 import app from '../../src/index.ts';
 import { ORIGIN, articleFile, seedArticle } from './helpers.ts';
 
@@ -73,14 +73,12 @@ describe('the render cache', () => {
     for (const [i, source] of sources.entries()) await seedArticle(`cache/a-${i}`, source);
     for (let i = 0; i < sources.length; i++) expect((await fetchApp(`/articles/cache/a-${i}`, bindings)).status).toBe(200);
     // 120 rendered pages of this size need several megabytes; the budget is one.
-    const cache = articleCache();
-    expect(cache.maxBytes).toBe(1024 * 1024);
-    expect(cache.bytes).toBeLessThanOrEqual(1024 * 1024);
-    expect(cache.bytes).toBeGreaterThan(512 * 1024);
-    const renders = [...cache.keys()].filter((k) => k.startsWith('render|'));
+    expect(renderCacheBytes()).toBeLessThanOrEqual(1024 * 1024);
+    expect(renderCacheBytes()).toBeGreaterThan(512 * 1024);
+    const renders = renderCacheContents().filter((e) => e.kind === 'render');
     const rendered = async (i: number) => {
       const suffix = `|${ORIGIN}|cache/a-${i}|${await contentHash(sources[i]!)}`;
-      return renders.some((k) => k.endsWith(suffix));
+      return renders.some((e) => e.key.endsWith(suffix));
     };
     expect(await rendered(119)).toBe(true);
     expect(await rendered(0)).toBe(false);

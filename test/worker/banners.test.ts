@@ -1,8 +1,8 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseBannerFile } from '../../src/region/banner.ts';
+import { parseBannerFile } from '../../src/content/banner-copy.ts';
 import app from '../../src/index.ts';
-import { BANNERS_KEY } from '../../src/storage/kv.ts';
+import { BANNERS_KEY } from '../../src/storage/kv-format.ts';
 import { ORIGIN, articleFile, bannerRegion, seedArticle } from './helpers.ts';
 
 const UK_OVERRIDE = `UK:

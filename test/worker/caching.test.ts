@@ -2,8 +2,8 @@
 // Requests go through `app.fetch` so the test can see the app's in-memory caches.
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { articleCache } from '../../src/articles/render.ts';
-import { contentHash } from '../../src/storage/kv.ts';
+import { renderCacheContents } from '../../src/articles/render-cache.ts';
+import { contentHash } from '../../src/storage/kv-format.ts';
 import app from '../../src/index.ts';
 import { switchableD1, switchableKv } from './bindings.ts';
 import { ORIGIN, articleFile, bannerRegion, seedArticle } from './helpers.ts';
@@ -107,12 +107,12 @@ describe('conditional requests', () => {
     const newTag = oldTag.replace(/^"[0-9a-f]{16}/, `"${newHash.slice(0, 16)}`);
     const res = await fetchApp('/articles/cache-me-2', { 'CF-IPCountry': 'AU', 'If-None-Match': newTag });
     expect(res.status).toBe(304);
-    const cache = articleCache();
-    expect(cache.has(`parsed|cache-me-2|${newHash}`)).toBe(true);
-    expect([...cache.keys()].some((k) => k.startsWith('render|') && k.endsWith(`|cache-me-2|${newHash}`))).toBe(false);
+    const held = (kind: string) => renderCacheContents().some((e) => e.kind === kind && e.key.endsWith(`cache-me-2|${newHash}`));
+    expect(held('parsed')).toBe(true);
+    expect(held('render')).toBe(false);
     // and the full GET that follows is what renders it
     await fetchApp('/articles/cache-me-2', { 'CF-IPCountry': 'AU' });
-    expect([...cache.keys()].some((k) => k.startsWith('render|') && k.endsWith(`|cache-me-2|${newHash}`))).toBe(true);
+    expect(held('render')).toBe(true);
   });
 });
 

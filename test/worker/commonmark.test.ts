@@ -8,7 +8,7 @@
 import { env } from 'cloudflare:workers';
 import { parseFragment } from 'parse5';
 import { describe, expect, it } from 'vitest';
-import { renderMarkdown } from '../../src/content/markdown.ts';
+import { renderMarkdown } from './helpers.ts';
 import { findUnsafe } from './safe-html.ts';
 
 type Reason = 'raw HTML shown as text' | 'scheme outside the allowlist' | 'image title shown as a caption' | 'GFM autolink';

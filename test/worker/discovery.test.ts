@@ -7,7 +7,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { beforeAll, describe, expect, it } from 'vitest';
 import app from '../../src/index.ts';
 import { MAX_TERMS, searchQuery } from '../../src/listing/search.ts';
-import { highlight } from '../../src/views/pages.ts';
+import { highlight } from '../../src/views/search-page.ts';
 import { ORIGIN, articleFile, seedArticle } from './helpers.ts';
 import { findUnsafe } from './safe-html.ts';
 

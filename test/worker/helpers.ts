@@ -1,11 +1,11 @@
 /** Shared by the workerd tests: seed KV and the index the way editors do, and fetch through the worker. */
 import { env, exports } from 'cloudflare:workers';
 import { parseArticle, type ArticleMeta } from '../../src/content/article.ts';
-import { bodyText } from '../../src/content/markdown.ts';
+import { prepareBody } from '../../src/content/markdown.ts';
 import { indexDb } from '../../src/storage/index-db.ts';
 import { indexRow } from '../../src/storage/index-rows.ts';
 import { writeRowsStatements } from '../../src/storage/index-sql.ts';
-import { contentHash, toMetadata } from '../../src/storage/kv.ts';
+import { contentHash, toMetadata } from '../../src/storage/kv-format.ts';
 
 export const ORIGIN = 'https://news.test';
 
@@ -28,7 +28,7 @@ export async function seedArticle(slug: string, source: string, { withMetadata =
   if (!parsed.ok) throw new Error(`test article ${slug} is invalid: ${JSON.stringify(parsed.problems)}`);
   const hash = await contentHash(source);
   await env.ARTICLES.put(slug, source, { metadata: toMetadata(parsed.article, hash) });
-  await indexArticles([{ meta: { ...parsed.article, slug }, hash, text: bodyText(parsed.article.body) }]);
+  await indexArticles([{ meta: { ...parsed.article, slug }, hash, text: prepareBody(parsed.article.body).text() }]);
 }
 
 /** Writes index rows as an editor's command does (one batch), for articles already in KV or not. */
@@ -63,4 +63,14 @@ export async function waitForIndexed(slug: string, hash?: string, tries = 100): 
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   throw new Error(`${slug} never reached the index${hash ? ` at ${hash}` : ''}`);
+}
+
+/** A body as the article page renders it, without image sizes or a gallery. */
+export function renderMarkdown(body: string): string {
+  return prepareBody(body).render();
+}
+
+/** A body's search text. */
+export function bodyText(body: string): string {
+  return prepareBody(body).text();
 }

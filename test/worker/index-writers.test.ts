@@ -6,15 +6,15 @@ import { createScheduledController } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { parseArticle } from '../../src/content/article.ts';
-import type { ArticleVersion } from '../../src/articles/render.ts';
+import type { ArticleVersion } from '../../src/articles/types.ts';
 import worker from '../../src/index.ts';
 import { reconcile } from '../../src/indexing/reconcile.ts';
 import { ensureIndexed, forgetIndexedVersions } from '../../src/indexing/write-back.ts';
-import { bodyText } from '../../src/content/markdown.ts';
+import { prepareBody } from '../../src/content/markdown.ts';
 import { indexDb } from '../../src/storage/index-db.ts';
 import { indexRow } from '../../src/storage/index-rows.ts';
 import { removeSlugsStatements, writeRowsStatements, type WriteContext } from '../../src/storage/index-sql.ts';
-import { contentHash, toMetadata } from '../../src/storage/kv.ts';
+import { contentHash, toMetadata } from '../../src/storage/kv-format.ts';
 import { articleFile, get, indexedHash, seedArticle, waitForIndexed } from './helpers.ts';
 
 const TRUST_MS = 180_000;
@@ -86,7 +86,7 @@ describe('an editor outranks readers for the trust window', () => {
   it('keeps a row an editor just wrote, whatever a reader read', async () => {
     const published = await version('desk/edited', articleFile('title: As published\ndate: 2026-10-04'));
     const cached = await version('desk/edited', articleFile('title: An older cached copy\ndate: 2026-10-04'));
-    await write(writeRowsStatements([indexRow(published.meta, published.hash, bodyText(published.body))], editor()));
+    await write(writeRowsStatements([indexRow(published.meta, published.hash, prepareBody(published.body).text())], editor()));
     expect(await ensureIndexed(indexDb(env.INDEX, 5000), cached, reader())).toBe('deferred');
     expect(await indexedHash('desk/edited')).toBe(published.hash);
     // Once every KV cache has caught up, what readers see is the truth again.
@@ -96,13 +96,13 @@ describe('an editor outranks readers for the trust window', () => {
 
   it('does not bring back an article an editor just removed', async () => {
     const gone = await version('desk/withdrawn', articleFile('title: Withdrawn\ndate: 2026-10-05'));
-    await write(writeRowsStatements([indexRow(gone.meta, gone.hash, bodyText(gone.body))], editor(Date.now() - 10 * TRUST_MS)));
+    await write(writeRowsStatements([indexRow(gone.meta, gone.hash, prepareBody(gone.body).text())], editor(Date.now() - 10 * TRUST_MS)));
     await write(removeSlugsStatements(['desk/withdrawn'], editor()));
     expect(await indexedHash('desk/withdrawn')).toBeNull();
     expect(await ensureIndexed(indexDb(env.INDEX, 5000), gone, reader())).toBe('deferred');
     expect(await indexedHash('desk/withdrawn')).toBeNull();
     // An editor publishing it again is another matter.
-    await write(writeRowsStatements([indexRow(gone.meta, gone.hash, bodyText(gone.body))], editor()));
+    await write(writeRowsStatements([indexRow(gone.meta, gone.hash, prepareBody(gone.body).text())], editor()));
     expect(await indexedHash('desk/withdrawn')).toBe(gone.hash);
   });
 
@@ -127,7 +127,7 @@ describe('the Cron Trigger reconciler', () => {
     const broken = await version('recon/broken', articleFile('title: Broken later\ndate: 2026-09-04'));
     await env.ARTICLES.put('recon/broken', '---\ntitle: [unclosed\n---\nBody');
     const long = Date.now() - 10 * TRUST_MS;
-    await write(writeRowsStatements([old, orphan, broken].map((v) => indexRow(v.meta, v.hash, bodyText(v.body))), editor(long)));
+    await write(writeRowsStatements([old, orphan, broken].map((v) => indexRow(v.meta, v.hash, prepareBody(v.body).text())), editor(long)));
 
     await runCron();
     expect(await indexedHash('recon/plain')).toBe(await contentHash(plain));
@@ -143,7 +143,7 @@ describe('the Cron Trigger reconciler', () => {
 
   it('leaves alone what an editor wrote within the trust window', async () => {
     const fresh = await version('recon/just-published', articleFile('title: Just published\ndate: 2026-09-05'));
-    await write(writeRowsStatements([indexRow(fresh.meta, fresh.hash, bodyText(fresh.body))], editor()));
+    await write(writeRowsStatements([indexRow(fresh.meta, fresh.hash, prepareBody(fresh.body).text())], editor()));
     await runCron(); // its KV write has not "arrived" here yet: there is no key
     expect(await indexedHash('recon/just-published')).toBe(fresh.hash);
   });

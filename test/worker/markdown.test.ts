@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { bodyText, renderMarkdown, slugifyHeading, splitCaption } from '../../src/content/markdown.ts';
+import { slugifyHeading, splitCaption } from '../../src/content/markdown.ts';
+import { bodyText, renderMarkdown } from './helpers.ts';
 import { safeUrl } from '../../src/content/url.ts';
 
 describe('figures', () => {

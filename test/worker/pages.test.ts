@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { ArticleMeta } from '../../src/content/article.ts';
-import { DEFAULT_BANNERS, fillPlaceholders, renderBanner, validateBannerCopy } from '../../src/region/banner.ts';
+import { DEFAULT_BANNERS, renderBanner } from '../../src/region/banner.ts';
+import { fillPlaceholders, validateBannerCopy } from '../../src/content/banner-copy.ts';
 import { escapeXml, renderFeed, renderNewsSitemap, renderSitemap } from '../../src/views/feeds.ts';
-import { BANNER_SLOT, formatDate, jsonForScript, renderArticlePage, renderListPage, sectionLabel } from '../../src/views/pages.ts';
+import { BANNER_SLOT, jsonForScript, renderArticlePage } from '../../src/views/article-page.ts';
+import { formatDate, sectionLabel } from '../../src/views/layout.ts';
+import { renderListPage, type ListEntry } from '../../src/views/list-page.ts';
 import { REGION_GROUPS } from '../../src/region/region.ts';
-import { toMetadata, type IndexEntry } from '../../src/storage/kv.ts';
+import { toMetadata } from '../../src/storage/kv-format.ts';
 
 const site = { name: 'Broadsheet', origin: 'https://news.test', timeZone: 'Europe/London', sections: ['world', 'arts-and-culture'] };
 
@@ -57,7 +60,7 @@ describe('jsonForScript', () => {
 });
 
 describe('renderListPage', () => {
-  const entries: IndexEntry[] = [{ slug: 'x', title: 'X <b>', date: '2026-01-01', draft: false, hash: 'a'.repeat(32) }];
+  const entries: ListEntry[] = [{ slug: 'x', title: 'X <b>', date: '2026-01-01', language: 'en', hash: 'a'.repeat(32) }];
   it('links pages and escapes titles', () => {
     const html = renderListPage({ site, view: { kind: 'front' }, entries, page: 2, pageCount: 3 });
     expect(html).toContain('<a href="/articles/x">X &lt;b&gt;</a>');
@@ -70,7 +73,7 @@ describe('renderListPage', () => {
 describe('feed and sitemap', () => {
   it('escape XML and drop characters XML cannot hold', () => {
     expect(escapeXml('a & <b> "c" \u0001\uffff')).toBe('a &amp; &lt;b&gt; &quot;c&quot; ');
-    const entries: IndexEntry[] = [{ slug: 'x', title: 'T & \u0008', date: '2026-01-01', draft: false, hash: 'b'.repeat(32) }];
+    const entries: ListEntry[] = [{ slug: 'x', title: 'T & \u0008', date: '2026-01-01', language: 'en', hash: 'b'.repeat(32) }];
     expect(renderFeed(site, entries)).toContain('<title>T &amp; </title>');
     expect(renderFeed(site, entries)).toContain('<published>2026-01-01T00:00:00Z</published>');
     expect(renderSitemap(site, [{ path: '/articles/x', lastmod: Date.parse('2026-01-01') }])).toContain('<lastmod>2026-01-01T00:00:00Z</lastmod>');

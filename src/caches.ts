@@ -1,0 +1,28 @@
+/**
+ * Every cache an isolate keeps in memory, and its bound, in one place. Workers
+ * give an isolate 128 MB; nothing here grows with the archive or the traffic.
+ *
+ * Byte budgets come from configuration: `RENDER_CACHE_MB` (parsed articles,
+ * their region-neutral renders, the page per region, galleries; see
+ * `articles/render-cache.ts`) and `LIST_CACHE_MB` (rendered lists, feeds,
+ * sitemaps and search pages; `listing/bodies.ts`). The rest are bounded by
+ * count, below; each is a least-recently-used map (`storage/lru.ts`). Two
+ * small maps are keyed by objects the runtime owns and go with them: the
+ * parsed configuration per `env`, and rendered banners per copy object.
+ */
+export const CACHE_BOUNDS = {
+  /** Slugs whose last read (its version, and when) an isolate remembers: the article memo. */
+  articleVersions: 50_000,
+  /** Lists whose state (index version, size, next scheduled time) an isolate reuses. */
+  listStates: 2_000,
+  /** Banner copy files read from KV (one key; the memo holds its last read). */
+  bannerFiles: 1,
+  /** Article versions known to be in the D1 index, so serving them again writes nothing. */
+  indexedVersions: 50_000,
+  /** Media whose intrinsic width and height were read from their first bytes. */
+  imageSizes: 10_000,
+  /** `Last-Modified` dates, formatted once per second of time. */
+  httpDates: 10_000,
+  /** Date formatters, by time zone and form. */
+  dateFormats: 64,
+} as const;

@@ -1,0 +1,148 @@
+/**
+ * The article page: pure, data in and HTML out, with the region's banner left
+ * out (at {@link BANNER_SLOT}) so one rendering serves every region. The
+ * article body and figures come already made safe by `content/markdown.ts`;
+ * the JSON-LD block is escaped for its own context by {@link jsonForScript}.
+ */
+import { html, raw } from 'hono/html';
+import type { HtmlEscapedString } from 'hono/utils/html';
+import type { ArticleMeta, Author } from '../content/article.ts';
+import { NO_IMAGE_INFO, renderFigure, type ImageInfo } from '../content/markdown.ts';
+import { nameSlug } from '../content/slug.ts';
+import { safeUrl } from '../content/url.ts';
+import { formatDate, layout, sectionLabel, type Html, type Site } from './layout.ts';
+
+/**
+ * Where the reader's banner goes in an article page. The render is cached
+ * without it and the banner for the reader's region is stitched in per
+ * request. Escaping guarantees no article text can produce this comment.
+ */
+export const BANNER_SLOT = '<!--support-banner-->';
+
+/** Data for one article page. */
+export interface ArticlePageData {
+  site: Site;
+  article: ArticleMeta;
+  /** The body as safe HTML, straight from `markdown.ts`. */
+  bodyHtml: string;
+  wordCount: number;
+  /** Sizes (and srcsets) for the main image. */
+  images?: ImageInfo;
+  /** An editor's preview: marked as such, and kept out of search engines. */
+  preview?: boolean;
+  /** Where the main image sits in the article's gallery, when it has one. */
+  galleryLink?: string | null;
+}
+
+/**
+ * The complete article page, with {@link BANNER_SLOT} where the region's
+ * banner belongs. Depends on nothing region-specific, so it can be cached by
+ * content hash and shared by every region.
+ */
+export function renderArticlePage({ site, article, bodyHtml, wordCount, images = NO_IMAGE_INFO, preview = false, galleryLink = null }: ArticlePageData): string {
+  const path = `/articles/${article.slug}`;
+  const url = site.origin + path;
+  const image = article.image ? absoluteUrl(site, article.image.src) : undefined;
+  const description = article.standfirst ?? article.title;
+  const readingMinutes = Math.max(1, Math.round(wordCount / 230));
+  const head = [
+    html`<meta property="og:type" content="article">
+<meta property="og:site_name" content="${site.name}">
+<meta property="og:title" content="${article.title}">
+<meta property="og:description" content="${description}">
+<meta property="og:url" content="${url}">
+${article.language.includes('-') ? html`<meta property="og:locale" content="${article.language.replace('-', '_')}">\n` : ''}${
+      image ? html`<meta property="og:image" content="${image}">\n<meta property="og:image:alt" content="${article.image!.alt}">\n` : ''}<meta property="article:published_time" content="${article.date}">
+${article.updated ? html`<meta property="article:modified_time" content="${article.updated}">\n` : ''}${
+      article.section ? html`<meta property="article:section" content="${sectionLabel(article.section)}">\n` : ''}${
+      article.tags.map((tag) => html`<meta property="article:tag" content="${tag}">\n`)}<meta name="twitter:card" content="${image ? 'summary_large_image' : 'summary'}">
+<meta name="twitter:title" content="${article.title}">
+<meta name="twitter:description" content="${description}">
+${image ? html`<meta name="twitter:image" content="${image}">\n<meta name="twitter:image:alt" content="${article.image!.alt}">\n` : ''}` as HtmlEscapedString,
+    // JSON-LD is data, not script; jsonForScript makes "</script>" impossible inside it.
+    html`<script type="application/ld+json">${raw(jsonForScript(newsArticleJsonLd(site, article, url, image)))}</script>\n` as HtmlEscapedString,
+  ];
+
+  const lead = article.image
+    ? raw(renderFigure(article.image.src, article.image.alt, article.image.caption, article.image.credit, { eager: true, info: images, galleryLink }))
+    : '';
+  const body = html`${preview ? html`<div class="wrap"><p class="preview-notice" role="status"><strong>Preview.</strong> ${
+    article.draft ? 'This draft is not published: readers cannot see it.' : 'This is how the published article looks.'} Do not share this link.</p></div>\n` : ''}<article class="article"${
+    article.language !== 'en' ? html` lang="${article.language}"` : ''} aria-labelledby="article-title">
+<header class="article-header">
+${article.section ? html`<p class="kicker"><a href="/sections/${article.section}">${sectionLabel(article.section)}</a></p>\n` : ''}<h1 id="article-title">${article.title}</h1>
+${article.standfirst ? html`<p class="standfirst">${article.standfirst}</p>\n` : ''}</header>
+${lead}<div class="article-meta">
+${article.authors.length ? html`<p class="byline">By ${byline(article.authors)}</p>\n` : ''}<p class="dateline">${dateline(site, article)}</p>
+<p class="reading-time">${readingMinutes} min read</p>
+</div>
+<div class="article-body">
+${raw(bodyHtml)}</div>
+${article.tags.length ? html`<footer class="article-footer"><h2 class="visually-hidden">Topics</h2><ul class="tags">${
+    article.tags.map((t) => html`<li><a href="/tags/${nameSlug(t)}">${t}</a></li>`)}</ul></footer>\n` : ''}</article>
+${raw(BANNER_SLOT)}` as HtmlEscapedString;
+
+  return layout({
+    site,
+    title: `${article.title} | ${site.name}`,
+    description,
+    canonicalPath: path,
+    language: article.language,
+    head,
+    banner: true,
+    ...(article.section && { current: `/sections/${article.section}` }),
+    ...(preview && { robots: 'noindex, nofollow' }),
+    body,
+  });
+}
+
+function byline(authors: Author[]): HtmlEscapedString {
+  const parts: (string | Html)[] = [];
+  authors.forEach((a, i) => {
+    if (i > 0) parts.push(i === authors.length - 1 ? ' and ' : ', ');
+    parts.push(html`<a rel="author" href="/authors/${nameSlug(a.name)}">${a.name}</a>`);
+  });
+  return html`${parts}` as HtmlEscapedString;
+}
+
+function dateline(site: Site, article: ArticleMeta): HtmlEscapedString {
+  return html`<time datetime="${article.date}">${formatDate(article.date, site.timeZone)}</time>${
+    article.updated ? html`<span class="updated">Updated <time datetime="${article.updated}">${formatDate(article.updated, site.timeZone)}</time></span>` : ''
+  }` as HtmlEscapedString;
+}
+
+function absoluteUrl(site: Site, src: string): string | undefined {
+  const safe = safeUrl(src, 'image');
+  if (safe === null) return undefined;
+  return new URL(safe, `${site.origin}/`).href;
+}
+
+function newsArticleJsonLd(site: Site, article: ArticleMeta, url: string, image: string | undefined): object {
+  return {
+    '@context': 'https://schema.org',
+    '@type': 'NewsArticle',
+    headline: article.title,
+    ...(article.standfirst && { description: article.standfirst }),
+    datePublished: article.date,
+    dateModified: article.updated ?? article.date,
+    ...(image && { image: [image] }),
+    ...(article.authors.length && {
+      author: article.authors.map((a) => ({ '@type': 'Person', name: a.name, ...(a.url && { url: a.url }) })),
+    }),
+    publisher: { '@type': 'Organization', name: site.name, url: `${site.origin}/` },
+    mainEntityOfPage: { '@type': 'WebPage', '@id': url },
+    inLanguage: article.language,
+    ...(article.section && { articleSection: sectionLabel(article.section) }),
+    ...(article.tags.length && { keywords: article.tags.join(', ') }),
+    isAccessibleForFree: true,
+  };
+}
+
+/**
+ * JSON for inside a `<script>` element. Escaping `<`, `>` and `&` as `\u003c`
+ * and friends keeps the JSON identical to a parser while making `</script>`
+ * and `<!--` impossible; U+2028 and U+2029 are escaped for old parsers.
+ */
+export function jsonForScript(value: unknown): string {
+  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

@@ -1,0 +1,130 @@
+/**
+ * The frame every page shares: head, masthead with the search form and the
+ * sections, footer; and the small formatting helpers pages share. Pure: data
+ * in, HTML out. Every interpolation goes through `hono/html`, which escapes
+ * it; the banner script is a constant allowed by its CSP hash.
+ */
+import { html, raw } from 'hono/html';
+import type { HtmlEscapedString } from 'hono/utils/html';
+import { SUPPORT_SCRIPT } from '../region/banner-script.ts';
+import { ByteLimitedCache } from '../storage/lru.ts';
+import { CACHE_BOUNDS } from '../caches.ts';
+import { STYLESHEET_PATH } from './styles.ts';
+
+/** What every page needs to know about the site. */
+export interface Site {
+  name: string;
+  /** Canonical origin, no trailing slash. */
+  origin: string;
+  timeZone: string;
+  /** Sections linked from the masthead, in order. */
+  sections: readonly string[];
+}
+
+export type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
+
+export function toString(value: Html): string {
+  if (value instanceof Promise) throw new Error('page templates must render synchronously');
+  return value.toString();
+}
+
+export interface LayoutOptions {
+  site: Site;
+  title: string;
+  description?: string;
+  canonicalPath?: string;
+  language?: string;
+  head?: (HtmlEscapedString | string)[];
+  robots?: string;
+  /** Which masthead link is the current page: `/` or `/sections/<name>`. */
+  current?: string;
+  /** Pages with the support banner carry its small script. */
+  banner?: boolean;
+  /** The Atom feed of what this page lists, announced for feed readers (`/feed.xml` unless given). */
+  feed?: { path: string; title: string };
+  /** What the masthead's search box holds (the search page's own query). */
+  query?: string;
+  body: HtmlEscapedString | string;
+}
+
+export function layout(o: LayoutOptions): string {
+  const canonical = o.canonicalPath === undefined ? undefined : o.site.origin + o.canonicalPath;
+  const navLink = (href: string, label: string) =>
+    html`<li><a href="${href}"${o.current === href ? raw(' aria-current="page"') : ''}>${label}</a></li>`;
+  return toString(html`<!doctype html>
+<html lang="${o.language ?? 'en'}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${o.title}</title>
+${o.description ? html`<meta name="description" content="${o.description}">\n` : ''}${
+    canonical ? html`<link rel="canonical" href="${canonical}">\n` : ''}${
+    o.robots ? html`<meta name="robots" content="${o.robots}">\n` : ''}<meta name="color-scheme" content="light dark">
+<meta name="theme-color" content="#fbf9f4" media="(prefers-color-scheme: light)">
+<meta name="theme-color" content="#16140f" media="(prefers-color-scheme: dark)">
+<link rel="stylesheet" href="${STYLESHEET_PATH}">
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">
+<link rel="alternate" type="application/atom+xml" title="${o.feed?.title ?? o.site.name}" href="${o.feed?.path ?? '/feed.xml'}">
+${o.banner ? raw(`<script>${SUPPORT_SCRIPT}</script>\n`) : ''}${o.head ?? ''}</head>
+<body>
+<a class="skip-link" href="#main">Skip to main content</a>
+<header class="masthead">
+<div class="wrap masthead-top">
+<a class="wordmark" href="/">${o.site.name}</a>
+<p class="tagline">Independent journalism, free to read</p>
+<form class="site-search" role="search" action="/search" method="get">
+<label for="site-search-q" class="visually-hidden">Search articles</label>
+<input id="site-search-q" type="search" name="q" value="${o.query ?? ''}" maxlength="200" placeholder="Search articles" autocomplete="off">
+<button type="submit">Search</button>
+</form>
+</div>
+<nav class="sections-nav" aria-label="Sections">
+<ul class="wrap">${navLink('/', 'Latest')}${o.site.sections.map((s) => navLink(`/sections/${s}`, sectionLabel(s)))}</ul>
+</nav>
+</header>
+<main id="main" tabindex="-1">
+${o.body}
+</main>
+<footer class="site-footer">
+<div class="wrap">
+<p class="footer-name">${o.site.name}</p>
+<nav aria-label="Footer"><ul>${navLink('/', 'Latest news')}${
+    o.site.sections.map((s) => navLink(`/sections/${s}`, sectionLabel(s)))}<li><a href="/feed.xml">Atom feed</a></li><li><a href="/sitemap.xml">Sitemap</a></li></ul></nav>
+<p>${o.site.name} is independent and free to read, paid for by readers who choose to support it.</p>
+</div>
+</footer>
+</body>
+</html>
+`);
+}
+
+export function pagination(page: number, pageCount: number, pagePath: (n: number) => string): HtmlEscapedString | string {
+  if (pageCount <= 1) return '';
+  return html`<nav class="pagination" aria-label="Pages">
+${page > 1 ? html`<a rel="prev" href="${pagePath(page - 1)}">← Newer</a>` : html`<span></span>`}
+<span>Page ${page} of ${pageCount}</span>
+${page < pageCount ? html`<a rel="next" href="${pagePath(page + 1)}">Older →</a>` : html`<span></span>`}
+</nav>` as HtmlEscapedString;
+}
+
+/** "world" → "World", "arts-and-culture" → "Arts and culture". */
+export function sectionLabel(section: string): string {
+  const words = section.split('-').join(' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+const formatters = new ByteLimitedCache<Intl.DateTimeFormat>(CACHE_BOUNDS.dateFormats);
+
+/** "20 November 2026", or "20 November 2026 at 08:30 GMT" when the value has a time. */
+export function formatDate(iso: string, timeZone: string): string {
+  const dateOnly = iso.length === 10;
+  const key = `${timeZone}|${dateOnly}`;
+  let format = formatters.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-GB', dateOnly
+      ? { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' }
+      : { timeZone, day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' });
+    formatters.set(key, format, 1);
+  }
+  return format.format(new Date(iso));
+}

@@ -1,0 +1,119 @@
+/**
+ * A page of a list (the front page, a section, a topic or an author): cards,
+ * newest first, with pagination and the list's feed. Pure.
+ */
+import { html, raw } from 'hono/html';
+import type { HtmlEscapedString } from 'hono/utils/html';
+import { safeUrl } from '../content/url.ts';
+import { formatDate, layout, pagination, sectionLabel, type Site } from './layout.ts';
+
+/** What a list, a feed or a search result shows of one article. */
+export interface ListEntry {
+  slug: string;
+  title: string;
+  date: string;
+  updated?: string;
+  standfirst?: string;
+  section?: string;
+  /** Content hash of the article file. */
+  hash: string;
+  language: string;
+  image?: { src: string; alt: string };
+}
+
+/** Which list a page shows. */
+export type ListView =
+  | { kind: 'front' }
+  | { kind: 'section'; section: string }
+  | { kind: 'tag'; slug: string; name: string }
+  | { kind: 'author'; slug: string; name: string; url?: string };
+
+/** Where a list lives: its first page's path. */
+export function listPath(view: ListView): string {
+  switch (view.kind) {
+    case 'front': return '/';
+    case 'section': return `/sections/${view.section}`;
+    case 'tag': return `/tags/${view.slug}`;
+    case 'author': return `/authors/${view.slug}`;
+  }
+}
+
+/** A list's Atom feed. */
+export function listFeedPath(view: ListView): string {
+  return view.kind === 'front' ? '/feed.xml' : `${listPath(view)}/feed.xml`;
+}
+
+/** What a list is called: the page heading, and what its feed covers. */
+export function listTitle(view: ListView): string {
+  switch (view.kind) {
+    case 'front': return 'Latest news';
+    case 'section': return sectionLabel(view.section);
+    case 'tag': case 'author': return view.name;
+  }
+}
+
+/** Data for one page of a list of articles. */
+export interface ListPageData {
+  site: Site;
+  view: ListView;
+  entries: ListEntry[];
+  page: number;
+  pageCount: number;
+}
+
+/** One page of a list: cards, newest first (the first one larger on page 1), with pagination links. */
+export function renderListPage({ site, view, entries, page, pageCount }: ListPageData): string {
+  const base = listPath(view);
+  const pagePath = (n: number) => (n === 1 ? base : `${base}?page=${n}`);
+  const heading = listTitle(view);
+  const kicker = view.kind === 'tag' ? 'Topic' : view.kind === 'author' ? 'Author' : undefined;
+  const head = [
+    page > 1 ? html`<link rel="prev" href="${pagePath(page - 1)}">\n` : '',
+    page < pageCount ? html`<link rel="next" href="${pagePath(page + 1)}">\n` : '',
+    html`<meta property="og:type" content="website">\n<meta property="og:title" content="${view.kind === 'front' ? site.name : `${heading} | ${site.name}`}">\n<meta property="og:url" content="${site.origin}${pagePath(page)}">\n`,
+  ] as HtmlEscapedString[];
+  const ownPage = view.kind === 'author' && view.url ? safeUrl(view.url) : null;
+  const body = html`<div class="wrap">
+<header class="list-header">
+${kicker ? html`<p class="kicker">${kicker}</p>\n` : ''}<h1 class="page-title">${heading}${page > 1 ? html` <span class="page-number">page ${page}</span>` : ''}</h1>
+${ownPage ? html`<p class="list-links"><a rel="me" href="${ownPage}">${view.kind === 'author' ? `${view.name}’s own page` : ''}</a></p>\n` : ''}<p class="list-links"><a class="feed-link" href="${listFeedPath(view)}">Atom feed</a></p>
+</header>
+${entries.length === 0 ? html`<p>Nothing has been published yet.</p>` : html`<ol class="cards">
+${entries.map((e, i) => card(site, e, page === 1 && i === 0, view.kind !== 'section'))}</ol>`}
+${pagination(page, pageCount, pagePath)}
+</div>` as HtmlEscapedString;
+  const titles: Record<ListView['kind'], string> = {
+    front: page > 1 ? `Latest news, page ${page} | ${site.name}` : `${site.name}: latest news`,
+    section: `${heading}${page > 1 ? `, page ${page}` : ''} | ${site.name}`,
+    tag: `${heading}${page > 1 ? `, page ${page}` : ''}: the latest | ${site.name}`,
+    author: `${heading}${page > 1 ? `, page ${page}` : ''} | ${site.name}`,
+  };
+  const descriptions: Record<ListView['kind'], string> = {
+    front: `The latest reporting from ${site.name}.`,
+    section: `The latest ${heading.toLowerCase()} reporting from ${site.name}.`,
+    tag: `The latest reporting on ${heading} from ${site.name}.`,
+    author: `Articles by ${heading} for ${site.name}.`,
+  };
+  return layout({
+    site,
+    title: titles[view.kind],
+    description: descriptions[view.kind],
+    canonicalPath: pagePath(page),
+    current: base,
+    head,
+    feed: { path: listFeedPath(view), title: view.kind === 'front' ? site.name : `${site.name}: ${heading}` },
+    body,
+  });
+}
+
+function card(site: Site, e: ListEntry, lead: boolean, showSection: boolean): HtmlEscapedString {
+  const id = `card-${e.slug.replace(/\//g, '--')}`;
+  const src = e.image ? safeUrl(e.image.src, 'image') : null;
+  return html`<li class="card${lead ? ' card-lead' : ''}"><article aria-labelledby="${id}">
+${src ? html`<img src="${src}" alt="${e.image!.alt}" width="1200" height="800"${lead ? raw(' fetchpriority="high"') : raw(' loading="lazy"')} decoding="async">\n` : ''}<div class="card-text">
+${showSection && e.section ? html`<p class="kicker">${sectionLabel(e.section)}</p>\n` : ''}<h2 id="${id}"><a href="/articles/${e.slug}">${e.title}</a></h2>
+${e.standfirst ? html`<p class="card-standfirst">${e.standfirst}</p>\n` : ''}<p class="card-date"><time datetime="${e.date}">${formatDate(e.date, site.timeZone)}</time></p>
+</div>
+</article></li>
+` as HtmlEscapedString;
+}
