@@ -29,7 +29,7 @@ export default defineConfig({
             miniflare: { bindings: { PREVIEW_SECRET: 'test-preview-secret', ISOLATE_CACHE_TTL: '0', TEST_MIGRATIONS: migrations, COMMONMARK_EXAMPLES: commonmarkExamples } },
           }),
         ],
-        test: { name: 'worker', include: ['test/worker/**/*.test.ts'], setupFiles: ['test/worker/apply-migrations.ts'] },
+        test: { name: 'worker', include: ['test/worker/**/*.test.ts'], setupFiles: ['test/worker/support/apply-migrations.ts'] },
       },
       {
         // End-to-end tests in Node: the bundled worker in workerd (Miniflare's

@@ -16,7 +16,7 @@ import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { indexRow, type IndexRow } from '../src/storage/index-rows.ts';
 import { writeRowsStatements } from '../src/storage/index-sql.ts';
-import { startWorker, type WorkerServer } from '../test/support/worker-server.ts';
+import { startWorker, type WorkerServer } from '../support/worker-server.ts';
 
 const COLD_HOST = 'cold.archive';
 const SECTIONS = ['world', 'politics', 'science', 'local', 'culture', 'business', 'opinion', 'sport'];

@@ -16,7 +16,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { publish } from '../src/cli/publish.ts';
 import { projectWrangler, runOrThrow, type WranglerRunner } from '../src/cli/wrangler.ts';
-import { ROOT } from '../test/support/worker-server.ts';
+import { ROOT } from '../support/worker-server.ts';
 
 const SECTIONS = ['world', 'politics', 'science', 'local', 'culture', 'business', 'opinion', 'sport'];
 

@@ -24,10 +24,10 @@ import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { loadContent } from '../src/cli/content.ts';
 import { archiveReport, formatArchive, type ArchiveReport } from './archive.ts';
-import { seedGenerated, seedSamples } from '../test/support/seed.ts';
-import { PATHOLOGICAL } from '../test/support/pathological.ts';
-import { ROOT, buildWorker, startWorker, type WorkerServer } from '../test/support/worker-server.ts';
-import { pinWorkerd, runWrk, type LoadRequest, type WrkResult } from './wrk.ts';
+import { seedGenerated, seedSamples } from '../support/seed.ts';
+import { PATHOLOGICAL } from '../support/pathological.ts';
+import { ROOT, buildWorker, startWorker, type WorkerServer } from '../support/worker-server.ts';
+import { pinWorkerd, runWrk, type LoadRequest, type WrkResult } from '../support/wrk.ts';
 
 const run = promisify(execFile);
 const COLD_HOST = 'cold.bench';

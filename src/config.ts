@@ -83,14 +83,16 @@ export interface Config extends Settings {
   pageVersion: string;
 }
 
+/** Every var configuration reads (the `[vars]` of wrangler.toml, documented in the README). */
+export const ENV_VARS = [
+  'SITE_NAME', 'SITE_URL', 'REGION_HEADERS', 'BROWSER_MAX_AGE', 'CDN_MAX_AGE', 'STALE_WHILE_REVALIDATE', 'STALE_IF_ERROR',
+  'NOT_FOUND_MAX_AGE', 'KV_CACHE_TTL', 'KV_TIMEOUT_MS', 'ISOLATE_CACHE_TTL', 'RENDER_CACHE_MB', 'INDEX_PAGE_SIZE', 'TIME_ZONE',
+  'SECTIONS', 'IMAGE_RESIZING', 'D1_TIMEOUT_MS', 'FEED_SIZE', 'SEARCH_MAX_AGE', 'SITEMAP_URLS', 'LIST_CACHE_MB',
+  'RECONCILE_PAGES', 'RECONCILE_READS',
+] as const;
+
 /** The subset of the generated `Env` that configuration reads. */
-export type ConfigVars = Partial<Record<
-  | 'SITE_NAME' | 'SITE_URL' | 'REGION_HEADERS' | 'BROWSER_MAX_AGE' | 'CDN_MAX_AGE'
-  | 'STALE_WHILE_REVALIDATE' | 'STALE_IF_ERROR' | 'NOT_FOUND_MAX_AGE' | 'KV_CACHE_TTL'
-  | 'KV_TIMEOUT_MS' | 'ISOLATE_CACHE_TTL' | 'RENDER_CACHE_MB' | 'INDEX_PAGE_SIZE' | 'TIME_ZONE' | 'SECTIONS' | 'IMAGE_RESIZING'
-  | 'D1_TIMEOUT_MS' | 'FEED_SIZE' | 'SEARCH_MAX_AGE' | 'SITEMAP_URLS' | 'LIST_CACHE_MB' | 'RECONCILE_PAGES' | 'RECONCILE_READS',
-  string | number | undefined
->>;
+export type ConfigVars = Partial<Record<(typeof ENV_VARS)[number], string | number | undefined>>;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';

@@ -13,7 +13,7 @@
  * Keys hold the content hash, so a new version never meets an old entry.
  */
 import type { ArticleRender, ParsedArticle } from './types.ts';
-import { ByteLimitedCache } from '../storage/lru.ts';
+import { LruCache } from '../storage/lru.ts';
 
 /** What each kind of entry holds. */
 interface Values {
@@ -31,12 +31,12 @@ function isKind<K extends Kind>(entry: Entry | undefined, kind: K): entry is { k
   return entry?.kind === kind;
 }
 
-let cache: ByteLimitedCache<Entry> | undefined;
+let cache: LruCache<Entry> | undefined;
 
 /** The cache, at the budget the configuration asks for. */
-function memory(budgetBytes: number): ByteLimitedCache<Entry> {
-  if (!cache) cache = new ByteLimitedCache(budgetBytes);
-  else if (cache.maxBytes !== budgetBytes) cache.resize(budgetBytes);
+function memory(budgetBytes: number): LruCache<Entry> {
+  if (!cache) cache = new LruCache(budgetBytes);
+  else if (cache.capacity !== budgetBytes) cache.resize(budgetBytes);
   return cache;
 }
 
@@ -58,5 +58,5 @@ export function renderCacheContents(): { kind: Kind; key: string }[] {
 
 /** Bytes held now. */
 export function renderCacheBytes(): number {
-  return cache?.bytes ?? 0;
+  return cache?.used ?? 0;
 }

@@ -6,7 +6,9 @@
  * region group, template and banner versions), never by hashing a rendered
  * body, so a 304 can be answered before any markdown is rendered.
  */
+import { CACHE_BOUNDS } from '../caches.ts';
 import type { Config } from '../config.ts';
+import { LruCache } from '../storage/lru.ts';
 
 /** What a cacheable response is, for caches: its validators and purge identities. */
 export interface Representation {
@@ -25,26 +27,13 @@ export interface Representation {
   maxAge?: number;
 }
 
-/** Cache-Control for a cacheable page: browsers briefly, with SWR and SIE. */
-export function publicCacheControl(config: Config): string {
-  return `public, max-age=${config.browserMaxAge}, stale-while-revalidate=${config.staleWhileRevalidate}, stale-if-error=${config.staleIfError}`;
-}
-
-/**
- * The shared-cache lifetime goes in CDN-Cache-Control (RFC 9213) and not in
- * `s-maxage`, which would forbid shared caches to serve stale.
- */
-export function cdnCacheControl(config: Config): string {
-  return `max-age=${config.cdnMaxAge}, stale-while-revalidate=${config.staleWhileRevalidate}, stale-if-error=${config.staleIfError}`;
-}
-
 /**
  * Every header a cacheable response carries, 200, 304 and HEAD alike. A stale
  * copy served because KV failed is marked `no-store`: readers get the page,
  * but no cache keeps it as if it were fresh.
  */
 export function cacheHeaders(config: Config, rep: Representation, { stale = false, now = Date.now() } = {}): Record<string, string> {
-  const lifetimes = rep.expiresAt === undefined && rep.maxAge === undefined ? lifetimesFor(config) : lifetimesWithin(config, rep, now);
+  const lifetimes = rep.expiresAt === undefined && rep.maxAge === undefined ? config.cacheControl : lifetimesWithin(config, rep, now);
   const headers: Record<string, string> = {
     'Cache-Control': stale ? NO_STORE : lifetimes.browser,
     'CDN-Cache-Control': stale ? NO_STORE : lifetimes.cdn,
@@ -56,23 +45,15 @@ export function cacheHeaders(config: Config, rep: Representation, { stale = fals
   return headers;
 }
 
-const lifetimes = new WeakMap<Config, { browser: string; cdn: string }>();
-
-function lifetimesFor(config: Config): { browser: string; cdn: string } {
-  let found = lifetimes.get(config);
-  if (!found) lifetimes.set(config, (found = { browser: publicCacheControl(config), cdn: cdnCacheControl(config) }));
-  return found;
-}
-
 /**
  * Lifetimes no longer than `rep.maxAge`, and that end by `rep.expiresAt`: each
  * max-age, and max-age plus stale-while-revalidate, stop there (a cache may
  * serve stale only within that sum). stale-if-error stays: it applies only
  * while the origin is failing.
  */
-function lifetimesWithin(config: Config, rep: Representation, now: number): { browser: string; cdn: string } {
+function lifetimesWithin(config: Config, rep: Representation, now: number): Config['cacheControl'] {
   const left = rep.expiresAt === undefined ? Infinity : Math.max(0, Math.floor((rep.expiresAt - now) / 1000));
-  const full = lifetimesFor(config);
+  const full = config.cacheControl;
   const within = (maxAge: number) => {
     const age = Math.min(maxAge, rep.maxAge ?? Infinity, left);
     return { age, swr: Math.min(config.staleWhileRevalidate, left - age) };
@@ -115,17 +96,17 @@ const UNSAFE_TAG = /[^A-Za-z0-9._-]/;
 /** IMF-fixdate, as HTTP wants dates. */
 export function httpDate(ms: number): string {
   const seconds = Math.floor(ms / 1000);
-  let text = httpDates.get(seconds);
+  const key = String(seconds);
+  let text = httpDates.get(key);
   if (text === undefined) {
     text = new Date(seconds * 1000).toUTCString();
-    if (httpDates.size > 10_000) httpDates.clear();
-    httpDates.set(seconds, text);
+    httpDates.set(key, text);
   }
   return text;
 }
 
 // Articles' dates repeat on every request; format each once.
-const httpDates = new Map<number, string>();
+const httpDates = new LruCache<string>(CACHE_BOUNDS.httpDates);
 
 /**
  * Last-Modified for something first published at `date` and perhaps updated

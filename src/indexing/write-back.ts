@@ -6,7 +6,8 @@
  * row costs a write.
  */
 import type { ArticleVersion } from '../articles/types.ts';
-import { ByteLimitedCache } from '../storage/lru.ts';
+import { CACHE_BOUNDS } from '../caches.ts';
+import { LruCache } from '../storage/lru.ts';
 import { prepareBody } from '../content/markdown.ts';
 import type { IndexDb } from '../storage/index-db.ts';
 import { indexRow } from '../storage/index-rows.ts';
@@ -14,10 +15,8 @@ import {
   indexedVersionStatement, readerMayWrite, writeRowsStatements, type IndexedVersion, type WriteContext,
 } from '../storage/index-sql.ts';
 
-/** Versions this isolate knows to be indexed, by slug; bounded by count. */
-export const INDEXED_VERSIONS_KEPT = 50_000;
-
-const indexed = new ByteLimitedCache<string>(INDEXED_VERSIONS_KEPT);
+// Versions this isolate knows to be indexed: slug → content hash.
+const indexed = new LruCache<string>(CACHE_BOUNDS.indexedVersions);
 
 /** Whether this isolate has already checked that `version` is in the index. */
 export function knownIndexed(version: ArticleVersion): boolean {
@@ -40,7 +39,7 @@ export async function ensureIndexed(db: IndexDb, version: ArticleVersion, contex
     console.log(JSON.stringify({ event: 'index.write_back', slug: version.slug, hash: version.hash, was: held?.hash ?? null }));
     outcome = 'written';
   }
-  indexed.set(version.slug, version.hash, 1);
+  indexed.set(version.slug, version.hash);
   return outcome;
 }
 

@@ -4,7 +4,7 @@
  * per index version, and its last good copy is what readers get, marked
  * `no-store`, while D1 is failing.
  */
-import { ByteLimitedCache } from '../storage/lru.ts';
+import { LruCache } from '../storage/lru.ts';
 import { StorageUnavailableError } from '../storage/failures.ts';
 
 export interface ListBody {
@@ -15,11 +15,11 @@ export interface ListBody {
   stale: boolean;
 }
 
-let bodies: ByteLimitedCache<{ etag: string; bytes: Uint8Array }> | undefined;
+let bodies: LruCache<{ etag: string; bytes: Uint8Array }> | undefined;
 
-function memory(budgetBytes: number): ByteLimitedCache<{ etag: string; bytes: Uint8Array }> {
-  if (!bodies) bodies = new ByteLimitedCache(budgetBytes);
-  else if (bodies.maxBytes !== budgetBytes) bodies.resize(budgetBytes);
+function memory(budgetBytes: number): LruCache<{ etag: string; bytes: Uint8Array }> {
+  if (!bodies) bodies = new LruCache(budgetBytes);
+  else if (bodies.capacity !== budgetBytes) bodies.resize(budgetBytes);
   return bodies;
 }
 

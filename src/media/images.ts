@@ -9,13 +9,15 @@ import type { ImageInfo } from '../content/markdown.ts';
 import { imageDimensions, type Dimensions } from './dimensions.ts';
 import { getMediaHead, type KvReadOptions } from '../storage/kv.ts';
 import { MEDIA_PREFIX, mediaType } from '../storage/kv-format.ts';
+import { LruCache } from '../storage/lru.ts';
+import { CACHE_BOUNDS } from '../caches.ts';
 
 /** `IMAGE_RESIZING`: none, or Cloudflare's `/cdn-cgi/image/` service on the zone. */
 export type ImageResizing = 'none' | 'cloudflare';
 
 const WIDTHS = [480, 800, 1200, 1600, 2400];
-const sizes = new Map<string, Dimensions | null>();
-const SIZES_LIMIT = 10_000;
+// Null for a media name that is missing or not an image we can measure.
+const sizes = new LruCache<Dimensions | null>(CACHE_BOUNDS.imageSizes);
 
 /** The media name behind a `/media/...` URL, or null for anything else. */
 function mediaName(src: string): string | null {
@@ -43,7 +45,6 @@ export async function loadImageSizes(kv: KVNamespace, srcs: string[], options: K
         console.warn(JSON.stringify({ event: 'media.size', key: MEDIA_PREFIX + name, error: String(error) }));
         return;
       }
-      if (sizes.size >= SIZES_LIMIT) sizes.delete(sizes.keys().next().value!);
       sizes.set(name, size);
     }
     if (size) found.set(src, size);

@@ -1,31 +1,34 @@
 /**
- * A least-recently-used map with a byte budget, for caches that live in
- * isolate memory. Workers get 128 MB per isolate; the budget keeps a cache
- * from taking more than its share whatever the traffic.
+ * A least-recently-used map with a budget, for caches that live in isolate
+ * memory. Workers get 128 MB per isolate; the budget keeps a cache from taking
+ * more than its share whatever the traffic. Each entry has a cost: its size in
+ * bytes for caches bounded by bytes, or 1 (the default) for caches bounded by
+ * count. Every bound is declared in `src/caches.ts`.
  */
-export class ByteLimitedCache<V> {
-  #maxBytes: number;
-  #bytes = 0;
+export class LruCache<V> {
+  #capacity: number;
+  #used = 0;
   // Map iteration order is insertion order, so the first key is the least recently used.
-  readonly #entries = new Map<string, { value: V; bytes: number }>();
+  readonly #entries = new Map<string, { value: V; cost: number }>();
 
-  constructor(maxBytes: number) {
-    this.#maxBytes = maxBytes;
+  constructor(capacity: number) {
+    this.#capacity = capacity;
   }
 
-  get maxBytes(): number {
-    return this.#maxBytes;
+  /** The budget: bytes, or entries when every cost is 1. */
+  get capacity(): number {
+    return this.#capacity;
   }
 
   /** Changes the budget, evicting at once if the cache is now over it. */
-  resize(maxBytes: number): void {
-    this.#maxBytes = maxBytes;
+  resize(capacity: number): void {
+    this.#capacity = capacity;
     this.#evict();
   }
 
-  /** Bytes currently held. */
-  get bytes(): number {
-    return this.#bytes;
+  /** The sum of the costs held. */
+  get used(): number {
+    return this.#used;
   }
 
   get size(): number {
@@ -55,20 +58,20 @@ export class ByteLimitedCache<V> {
     return entry.value;
   }
 
-  /** Stores `value`, evicting the least recently used entries to stay within budget. Values larger than the whole budget are not kept. */
-  set(key: string, value: V, bytes: number): void {
+  /** Stores `value`, evicting the least recently used entries to stay within budget. A value costing more than the whole budget is not kept. */
+  set(key: string, value: V, cost = 1): void {
     this.delete(key);
-    if (bytes > this.#maxBytes) return;
-    this.#entries.set(key, { value, bytes });
-    this.#bytes += bytes;
+    if (cost > this.#capacity) return;
+    this.#entries.set(key, { value, cost });
+    this.#used += cost;
     this.#evict();
   }
 
   #evict(): void {
     for (const [oldest, entry] of this.#entries) {
-      if (this.#bytes <= this.#maxBytes) break;
+      if (this.#used <= this.#capacity) break;
       this.#entries.delete(oldest);
-      this.#bytes -= entry.bytes;
+      this.#used -= entry.cost;
     }
   }
 
@@ -76,6 +79,6 @@ export class ByteLimitedCache<V> {
     const entry = this.#entries.get(key);
     if (!entry) return;
     this.#entries.delete(key);
-    this.#bytes -= entry.bytes;
+    this.#used -= entry.cost;
   }
 }

@@ -12,7 +12,7 @@
  * it has taken longer than a storage call may (its request may have been cancelled).
  */
 import { StorageUnavailableError } from './failures.ts';
-import { ByteLimitedCache } from './lru.ts';
+import { LruCache } from './lru.ts';
 
 /** One remembered read. */
 export interface Refreshable {
@@ -45,13 +45,13 @@ export type MemoResult<V> =
   | { value: V; stale: true; error: StorageUnavailableError };
 
 export class Memo<V> {
-  readonly #entries: ByteLimitedCache<Refreshable & { value: V }>;
+  readonly #entries: LruCache<Refreshable & { value: V }>;
   readonly name: string;
 
   /** `name` is what the log calls it; `capacity` bounds how many keys it remembers. */
   constructor(name: string, capacity: number) {
     this.name = name;
-    this.#entries = new ByteLimitedCache(capacity);
+    this.#entries = new LruCache(capacity);
   }
 
   /**
@@ -80,7 +80,7 @@ export class Memo<V> {
       }
       throw error;
     }
-    this.#entries.set(key, { value, readAt: options.now }, 1);
+    this.#entries.set(key, { value, readAt: options.now });
     return { value, stale: false };
   }
 

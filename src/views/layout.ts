@@ -7,7 +7,7 @@
 import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import { SUPPORT_SCRIPT } from '../region/banner-script.ts';
-import { ByteLimitedCache } from '../storage/lru.ts';
+import { LruCache } from '../storage/lru.ts';
 import { CACHE_BOUNDS } from '../caches.ts';
 import { STYLESHEET_PATH } from './styles.ts';
 
@@ -113,7 +113,7 @@ export function sectionLabel(section: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-const formatters = new ByteLimitedCache<Intl.DateTimeFormat>(CACHE_BOUNDS.dateFormats);
+const formatters = new LruCache<Intl.DateTimeFormat>(CACHE_BOUNDS.dateFormats);
 
 /** "20 November 2026", or "20 November 2026 at 08:30 GMT" when the value has a time. */
 export function formatDate(iso: string, timeZone: string): string {
@@ -124,7 +124,7 @@ export function formatDate(iso: string, timeZone: string): string {
     format = new Intl.DateTimeFormat('en-GB', dateOnly
       ? { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' }
       : { timeZone, day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' });
-    formatters.set(key, format, 1);
+    formatters.set(key, format);
   }
   return format.format(new Date(iso));
 }

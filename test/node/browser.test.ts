@@ -7,9 +7,9 @@ import path from 'node:path';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { previewPath } from '../../src/content/preview-link.ts';
-import { launchChromium } from '../support/browser.ts';
-import { seedSamples } from '../support/seed.ts';
-import { ROOT, TEST_PREVIEW_SECRET, startWorker, type WorkerServer } from '../support/worker-server.ts';
+import { launchChromium } from '../../support/browser.ts';
+import { seedSamples } from '../../support/seed.ts';
+import { ROOT, TEST_PREVIEW_SECRET, startWorker, type WorkerServer } from '../../support/worker-server.ts';
 
 /** Where the screenshots go, for a person to look at (named in the README). */
 export const SCREENSHOTS = path.join(ROOT, 'screenshots');
@@ -66,6 +66,18 @@ async function axeViolations(page: Page): Promise<string[]> {
     .map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
+/**
+ * A screenshot is a PNG as wide as the viewport and at least as tall (the
+ * whole page), and not blank: a page of one colour compresses to a few
+ * hundred bytes, one with text and pictures to tens of kilobytes.
+ */
+function expectPagePng(png: Buffer, width: number, what: string): void {
+  expect(png.subarray(0, 8).toString('latin1'), what).toBe('\x89PNG\r\n\x1a\n');
+  expect(png.readUInt32BE(16), `${what}: width`).toBe(width);
+  expect(png.readUInt32BE(20), `${what}: height`).toBeGreaterThanOrEqual(900);
+  expect(png.byteLength, `${what}: bytes`).toBeGreaterThan(10_000);
+}
+
 describe('every kind of page', () => {
   it('loads with no console errors, no CSP violations and no failed requests', async () => {
     for (const [name, path] of Object.entries(pages)) {
@@ -100,18 +112,23 @@ describe('every kind of page', () => {
     }
   });
 
-  it('writes screenshots at 375 px and 1280 px for people to look at', async () => {
+  it('writes screenshots at 375 px and 1280 px for people to look at, each a whole page with its heading in view', async () => {
     for (const width of [375, 1280]) {
       for (const [name, path] of Object.entries(pages)) {
         const { context, page } = await open(path, { viewport: { width, height: 900 } });
-        const file = path.length ? `${name.replace(/[^a-z]+/gi, '-').replace(/-$/, '')}-${width}.png` : '';
-        await page.screenshot({ path: `${SCREENSHOTS}/${file}`, fullPage: true });
+        expect(await page.locator('h1').first().isVisible(), `${name} at ${width}px`).toBe(true);
+        const file = `${SCREENSHOTS}/${name.replace(/[^a-z]+/gi, '-').replace(/-$/, '')}-${width}.png`;
+        expectPagePng(await page.screenshot({ path: file, fullPage: true }), width, `${name} at ${width}px`);
         await context.close();
       }
     }
     const dark = await open(ARTICLE, { viewport: { width: 375, height: 900 }, colorScheme: 'dark' });
-    await dark.page.screenshot({ path: `${SCREENSHOTS}/article-dark-375.png`, fullPage: true });
+    const light = await open(ARTICLE, { viewport: { width: 375, height: 900 } });
+    const [darkPng, lightPng] = [await dark.page.screenshot({ path: `${SCREENSHOTS}/article-dark-375.png`, fullPage: true }), await light.page.screenshot({ fullPage: true })];
+    expectPagePng(darkPng, 375, 'dark article');
+    expect(darkPng.equals(lightPng), 'dark mode looks like light mode').toBe(false);
     await dark.context.close();
+    await light.context.close();
   });
 });
 

@@ -5,9 +5,9 @@
 // (The benchmark found this: a KV read shared between requests, whose own
 // request was cancelled, left every later request failing.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runWrk } from '../../bench/wrk.ts';
-import { seedGenerated, seedSamples } from '../support/seed.ts';
-import { startWorker, type WorkerServer } from '../support/worker-server.ts';
+import { runWrk } from '../../support/wrk.ts';
+import { seedGenerated, seedSamples } from '../../support/seed.ts';
+import { startWorker, type WorkerServer } from '../../support/worker-server.ts';
 
 let worker: WorkerServer;
 let slugs: string[];

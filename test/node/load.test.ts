@@ -2,7 +2,7 @@
 // whole mix, more articles than the render cache holds. Every response must be
 // what its request should get.
 import { describe, expect, it } from 'vitest';
-import { runLoad } from '../../bench/load.ts';
+import { runLoad } from '../../support/load.ts';
 
 describe('under load', () => {
   it('answers every request as it should, with memory that stays bounded', async () => {

@@ -1,8 +1,9 @@
 // The editors' commands against the real wrangler CLI, real local KV and the
 // real local D1 index, checked by reading the result back through the bundled
-// worker in workerd.
+// worker in workerd. Every test starts from its own desk (articles folder and
+// local state), so each can run alone and in any order.
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -13,27 +14,31 @@ import { readIndexedHashes } from '../../src/cli/index-writer.ts';
 import { reindex } from '../../src/cli/reindex.ts';
 import { unpublish } from '../../src/cli/unpublish.ts';
 import { projectWrangler, runOrThrow, type WranglerRunner } from '../../src/cli/wrangler.ts';
-import { ROOT, TEST_PREVIEW_SECRET, startWorker, type WorkerServer } from '../support/worker-server.ts';
+import { ROOT, TEST_PREVIEW_SECRET, startWorker, type WorkerServer } from '../../support/worker-server.ts';
 
 const run = promisify(execFile);
-
-let dir: string;
-let content: string;
-let state: string;
-const target = () => ({ remote: false, persistTo: state });
 const wrangler = projectWrangler(ROOT);
+let root: string;
+let desks = 0;
+let templates: { migrated: Promise<string>; published: Promise<string> };
+
+beforeAll(async () => {
+  root = await mkdtemp(path.join(os.tmpdir(), 'broadsheet-editors-'));
+  // Prepared once, each when first needed; tests work on copies.
+  let migrated: Promise<string> | undefined, published: Promise<string> | undefined;
+  templates = {
+    get migrated() { return (migrated ??= prepareDesk(path.join(root, 'template-migrated'))); },
+    get published() { return (published ??= prepareDesk(path.join(root, 'template-published'), { published: true })); },
+  };
+});
+
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
 
 /** Applies the migrations to a local state with the real `wrangler d1 migrations apply`, as `npm run migrate` does. */
 async function migrate(persistTo: string): Promise<void> {
   await runOrThrow(wrangler, ['d1', 'migrations', 'apply', 'INDEX', '--local', '--persist-to', persistTo]);
-}
-
-/** What the local index holds, slug to hash. */
-const indexed = () => readIndexedHashes(wrangler, target());
-
-/** Runs SQL against the local index with the real wrangler. */
-async function sql(command: string): Promise<void> {
-  await runOrThrow(wrangler, ['d1', 'execute', 'INDEX', '--local', '--persist-to', state, '--command', command]);
 }
 
 /** The real wrangler, with every command it was asked to run recorded. */
@@ -42,62 +47,91 @@ function recordingRunner(): { runner: WranglerRunner; commands: string[] } {
   return { commands, runner: (args) => (commands.push(args.slice(0, 3).join(' ')), wrangler(args)) };
 }
 
-async function write(relative: string, text: string): Promise<string> {
-  const file = path.join(content, relative);
-  await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(file, text);
-  return file;
-}
-
-async function publishAll(paths: string[] = [], runner = wrangler, persistTo = state) {
-  const lines: string[] = [];
-  let code: number;
-  try {
-    code = await publish({
-      root: ROOT, contentRoot: content, paths, target: { remote: false, persistTo }, runner, log: (l) => lines.push(l),
-      previewSecret: TEST_PREVIEW_SECRET, previewOrigin: '',
-    });
-  } catch (error) {
-    // As the command line reports it (runCommand): the message, exit 1.
-    lines.push(`publish failed: ${error instanceof Error ? error.message : error}`);
-    code = 1;
-  }
-  return { code, output: lines.join('\n') };
-}
-
-/** A fresh worker over the state wrangler wrote (fresh, so no in-memory listing hides a change). */
-async function withWorker<T>(use: (worker: WorkerServer) => Promise<T>): Promise<T> {
-  // No isolate memo: each request reads the index as the commands left it.
-  const worker = await startWorker({ persistTo: state, vars: { ISOLATE_CACHE_TTL: '0' } });
-  try {
-    return await use(worker);
-  } finally {
-    await worker.close();
-  }
-}
-
 const article = (title: string, extra = '', body = 'Body text.') =>
   `---\ntitle: ${title}\ndate: 2026-11-20T08:00:00Z\n${extra}---\n\n${body}\n`;
 
-beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'broadsheet-editors-'));
-  content = path.join(dir, 'articles');
-  state = path.join(dir, 'state');
-  await write('news/harbour.md', article('Harbour reopens', 'image:\n  src: /media/ferry.svg\n  alt: A ferry\n'));
-  await write('world/americas/gift.md', article('A gift in the delta'));
-  await write('desk/draft.md', article('Secret draft', 'draft: true\n', 'Draft text.'));
-  await write('media/ferry.svg', '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 2 1"/>');
-  await write('banners.yaml', 'UK:\n  heading: Editors wrote this\n  paragraphs: [Thanks.]\n  primary: {label: Give, url: /give}\n');
-  await migrate(state);
-});
+/**
+ * An editor's desk: an articles folder holding two articles, a draft, an
+ * image and banner copy, and a migrated local state, published or not yet.
+ * Each test gets its own copy of one of two desks prepared once, so tests
+ * share no state and run in any order.
+ */
+async function newDesk({ published = false } = {}) {
+  const template = published ? await templates.published : await templates.migrated;
+  const dir = path.join(root, `desk-${++desks}`);
+  await cp(template, dir, { recursive: true });
+  return deskAt(dir);
+}
 
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+/** The desk in `dir` (its articles and its local state), and the editors' commands over it. */
+function deskAt(dir: string) {
+  const content = path.join(dir, 'articles');
+  const state = path.join(dir, 'state');
+  const target = { remote: false, persistTo: state } as const;
+  return {
+    dir, content, state, target,
+    async write(relative: string, text: string): Promise<string> {
+      const file = path.join(content, relative);
+      await mkdir(path.dirname(file), { recursive: true });
+      await writeFile(file, text);
+      return file;
+    },
+    /** `npm run publish` of the given paths (all of them by default); its exit code and output. */
+    async publish(paths: string[] = [], runner = wrangler, persistTo = state) {
+      const lines: string[] = [];
+      let code: number;
+      try {
+        code = await publish({
+          root: ROOT, contentRoot: content, paths, target: { remote: false, persistTo }, runner, log: (l) => lines.push(l),
+          previewSecret: TEST_PREVIEW_SECRET, previewOrigin: '',
+        });
+      } catch (error) {
+        // As the command line reports it (runCommand): the message, exit 1.
+        lines.push(`publish failed: ${error instanceof Error ? error.message : error}`);
+        code = 1;
+      }
+      return { code, output: lines.join('\n') };
+    },
+    /** What the local index holds, slug to hash. */
+    indexed: () => readIndexedHashes(wrangler, target),
+    /** Runs SQL against the local index with the real wrangler. */
+    sql: (command: string) => runOrThrow(wrangler, ['d1', 'execute', 'INDEX', '--local', '--persist-to', state, '--command', command]),
+    /** Puts one file under `slug` with plain `wrangler kv key put`. */
+    async put(slug: string, file: string): Promise<void> {
+      await runOrThrow(wrangler, ['kv', 'key', 'put', slug, '--path', file, '--binding', 'ARTICLES', '--local', '--persist-to', state]);
+    },
+    /** A fresh worker over the state wrangler wrote, with no isolate memo, so each request sees what the commands left. */
+    async withWorker<T>(use: (worker: WorkerServer) => Promise<T>): Promise<T> {
+      const worker = await startWorker({ persistTo: state, vars: { ISOLATE_CACHE_TTL: '0' } });
+      try {
+        return await use(worker);
+      } finally {
+        await worker.close();
+      }
+    },
+  };
+}
+
+/** Prepares the desk in `dir`: its files, migrated with the real wrangler, and published when asked. */
+async function prepareDesk(dir: string, { published = false } = {}): Promise<string> {
+  const desk = deskAt(dir);
+  await desk.write('news/harbour.md', article('Harbour reopens', 'image:\n  src: /media/ferry.svg\n  alt: A ferry\n'));
+  await desk.write('world/americas/gift.md', article('A gift in the delta'));
+  await desk.write('desk/draft.md', article('Secret draft', 'draft: true\n', 'Draft text.'));
+  await desk.write('media/ferry.svg', '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 2 1"/>');
+  await desk.write('banners.yaml', 'UK:\n  heading: Editors wrote this\n  paragraphs: [Thanks.]\n  primary: {label: Give, url: /give}\n');
+  await migrate(desk.state);
+  if (published) {
+    const { code, output } = await desk.publish();
+    if (code !== 0) throw new Error(`the desk did not publish:\n${output}`);
+  }
+  return dir;
+}
 
 describe('npm run publish', () => {
   it('uploads valid articles, their media and banner copy, readable through the worker', async () => {
-    const { code, output } = await publishAll();
+    const desk = await newDesk();
+    const { code, output } = await desk.publish();
     expect(code, output).toBe(0);
     expect(output).toMatch(/added\s+news\/harbour/);
     expect(output).toMatch(/added\s+world\/americas\/gift/);
@@ -105,11 +139,11 @@ describe('npm run publish', () => {
     expect(output).toMatch(/added\s+config\/banners/);
     expect(output).toContain('3 added, 0 updated, 0 unchanged');
     expect(output).toContain('Index: 3 rows written');
-    expect([...(await indexed()).keys()].sort()).toEqual(['desk/draft', 'news/harbour', 'world/americas/gift']);
+    expect([...(await desk.indexed()).keys()].sort()).toEqual(['desk/draft', 'news/harbour', 'world/americas/gift']);
     const previewLink = /\/preview\/desk\/draft\?expires=\d+&sig=[\w-]+/.exec(output)?.[0];
     expect(previewLink).toBeDefined();
 
-    await withWorker(async (worker) => {
+    await desk.withWorker(async (worker) => {
       const page = await fetch(`${worker.url}/articles/news/harbour`, { headers: { 'CF-IPCountry': 'GB' } });
       expect(page.status).toBe(200);
       const html = await page.text();
@@ -129,8 +163,9 @@ describe('npm run publish', () => {
   });
 
   it('skips everything on a second run, writing nothing', async () => {
+    const desk = await newDesk({ published: true });
     const { runner, commands } = recordingRunner();
-    const { code, output } = await publishAll([], runner);
+    const { code, output } = await desk.publish([], runner);
     expect(code, output).toBe(0);
     for (const slug of ['news/harbour', 'world/americas/gift', 'desk/draft']) expect(output).toMatch(new RegExp(`unchanged\\s+${slug}`));
     expect(output).toContain('0 added, 0 updated, 3 unchanged');
@@ -139,91 +174,98 @@ describe('npm run publish', () => {
   });
 
   it('uploads nothing when any file is invalid, and says where', async () => {
-    await write('news/fresh.md', article('A fresh and valid story'));
-    const bad = await write('news/bad.md', '---\ntitle: Bad\ndate: last tuesday\n---\n\n[x](javascript:alert(1))\n');
+    const desk = await newDesk();
+    await desk.write('news/fresh.md', article('A fresh and valid story'));
+    const bad = await desk.write('news/bad.md', '---\ntitle: Bad\ndate: last tuesday\n---\n\n[x](javascript:alert(1))\n');
     const { runner, commands } = recordingRunner();
-    const { code, output } = await publishAll([], runner);
+    const { code, output } = await desk.publish([], runner);
     expect(code).toBe(1);
     const relative = path.relative(process.cwd(), bad);
     expect(output).toContain(`${relative}:3: date must be an ISO 8601 date`);
     expect(output).toContain('nothing was uploaded');
     expect(commands).toEqual([]);
-    expect((await listExisting(wrangler, target())).has('news/fresh')).toBe(false);
-    await rm(bad);
+    expect((await listExisting(wrangler, desk.target)).size).toBe(0);
+    expect((await desk.indexed()).size).toBe(0);
   });
 
   it('reports unsafe links, missing alt text and deep nesting in the body', async () => {
-    const file = await write('news/lint.md', article('Lint', '', '[x](javascript:alert(1))\n\n![](/media/ferry.svg)\n\n' + '>'.repeat(40) + ' deep'));
-    const { code, output } = await publishAll([file]);
+    const desk = await newDesk();
+    const file = await desk.write('news/lint.md', article('Lint', '', '[x](javascript:alert(1))\n\n![](/media/ferry.svg)\n\n' + '>'.repeat(40) + ' deep'));
+    const { code, output } = await desk.publish([file]);
     expect(code).toBe(1);
     const relative = path.relative(process.cwd(), file);
     expect(output).toContain(`${relative}:10: markdown nests 40 levels deep; the limit is 16`);
-    await write('news/lint.md', article('Lint', '', '[x](javascript:alert(1))\n\n![](/media/ferry.svg)'));
-    const second = await publishAll([file]);
+    await desk.write('news/lint.md', article('Lint', '', '[x](javascript:alert(1))\n\n![](/media/ferry.svg)'));
+    const second = await desk.publish([file]);
     expect(second.output).toContain(`${relative}:6: link to "javascript:alert(1)" is not allowed`);
     expect(second.output).toContain(`${relative}:8: image /media/ferry.svg has no alt text`);
-    await rm(file);
   });
 
   it('updates a changed article and adds a new one', async () => {
-    await write('news/harbour.md', article('Harbour reopens to crowds', 'image:\n  src: /media/ferry.svg\n  alt: A ferry\n'));
-    const { code, output } = await publishAll();
+    const desk = await newDesk({ published: true });
+    await desk.write('news/harbour.md', article('Harbour reopens to crowds', 'image:\n  src: /media/ferry.svg\n  alt: A ferry\n'));
+    await desk.write('news/fresh.md', article('A fresh and valid story'));
+    const { code, output } = await desk.publish();
     expect(code, output).toBe(0);
     expect(output).toMatch(/updated\s+news\/harbour/);
     expect(output).toMatch(/added\s+news\/fresh/);
     expect(output).toMatch(/unchanged\s+world\/americas\/gift/);
-    await withWorker(async (worker) => {
+    await desk.withWorker(async (worker) => {
       expect(await (await fetch(`${worker.url}/articles/news/harbour`)).text()).toContain('Harbour reopens to crowds');
+      expect(await (await fetch(`${worker.url}/`)).text()).toContain('A fresh and valid story');
     });
   });
 
   it('refuses to change the bytes behind a published media name', async () => {
-    await write('media/ferry.svg', '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 3 1"/>');
-    const { code, output } = await publishAll();
+    const desk = await newDesk({ published: true });
+    await desk.write('media/ferry.svg', '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 3 1"/>');
+    const { code, output } = await desk.publish();
     expect(code).toBe(1);
     expect(output).toContain('media/ferry.svg is already published with different content');
-    await write('media/ferry.svg', '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 2 1"/>');
   });
 
   it('writes the index in one execution: when its last statement fails, no row changes', async () => {
-    await write('batch/one.md', article('Batch one'));
-    await write('batch/two.md', article('Batch two', 'tags: [batch]\nauthors: [Ann Other]\n'));
+    const desk = await newDesk({ published: true });
+    await desk.write('batch/one.md', article('Batch one'));
+    await desk.write('batch/two.md', article('Batch two', 'tags: [batch]\nauthors: [Ann Other]\n'));
     // The real wrangler, but the index file it is given ends with a statement that fails.
     const failing: WranglerRunner = async (args) => {
       const file = args[args.indexOf('--file') + 1];
       if (args[0] === 'd1' && args.includes('--file') && file) await writeFile(file, `${await readFile(file, 'utf8')}INSERT INTO no_such_table VALUES (1);\n`);
       return wrangler(args);
     };
-    const before = await indexed();
-    const { code, output } = await publishAll([path.join(content, 'batch')], failing);
+    const before = await desk.indexed();
+    const { code, output } = await desk.publish([path.join(desk.content, 'batch')], failing);
     expect(code).toBe(1);
     expect(output).toContain('KV was updated, but the index in local D1');
-    expect(await indexed()).toEqual(before);
+    expect(await desk.indexed()).toEqual(before);
     // Running the same command again writes the index and skips KV.
-    const again = await publishAll([path.join(content, 'batch')]);
+    const again = await desk.publish([path.join(desk.content, 'batch')]);
     expect(again.code, again.output).toBe(0);
     expect(again.output).toMatch(/unchanged\s+batch\/one\s+\(index row added\)/);
     expect(again.output).toContain('Index: 2 rows written');
-    expect((await indexed()).has('batch/two')).toBe(true);
-    await withWorker(async (worker) => {
+    expect((await desk.indexed()).has('batch/two')).toBe(true);
+    await desk.withWorker(async (worker) => {
       expect(await (await fetch(`${worker.url}/`)).text()).toContain('Batch two');
     });
   });
 
   it('says when an article is scheduled, and keeps it out of the lists until then', async () => {
-    await write('later/dawn.md', article('Not before dawn').replace('2026-11-20T08:00:00Z', '2099-01-01T06:00:00Z'));
-    const { code, output } = await publishAll([path.join(content, 'later/dawn.md')]);
+    const desk = await newDesk();
+    const file = await desk.write('later/dawn.md', article('Not before dawn').replace('2026-11-20T08:00:00Z', '2099-01-01T06:00:00Z'));
+    const { code, output } = await desk.publish([file]);
     expect(code, output).toBe(0);
     expect(output).toMatch(/added\s+later\/dawn\s+\(scheduled for 2099-01-01T06:00:00.000Z\)/);
-    expect((await indexed()).has('later/dawn')).toBe(true);
-    await withWorker(async (worker) => {
+    expect((await desk.indexed()).has('later/dawn')).toBe(true);
+    await desk.withWorker(async (worker) => {
       expect((await fetch(`${worker.url}/articles/later/dawn`)).status).toBe(404);
       expect(await (await fetch(`${worker.url}/`)).text()).not.toContain('Not before dawn');
     });
   });
 
   it('tells an editor to migrate an index that has no tables', async () => {
-    const { code, output } = await publishAll([], wrangler, path.join(dir, 'unmigrated'));
+    const desk = await newDesk();
+    const { code, output } = await desk.publish([], wrangler, path.join(desk.dir, 'unmigrated'));
     expect(code).toBe(1);
     expect(output).toContain('has no tables yet: run `npm run migrate -- --local` first');
   });
@@ -231,45 +273,44 @@ describe('npm run publish', () => {
 
 describe('npm run unpublish', () => {
   it('removes an article from its page and from the index', async () => {
+    const desk = await newDesk({ published: true });
     const lines: string[] = [];
-    const code = await unpublish({ slugs: ['news/fresh', 'news/never-existed'], target: target(), runner: wrangler, log: (l) => lines.push(l) });
+    const code = await unpublish({ slugs: ['news/harbour', 'news/never-existed'], target: desk.target, runner: wrangler, log: (l) => lines.push(l) });
     expect(code).toBe(1); // one of the two was not there
-    expect(lines.join('\n')).toMatch(/removed\s+news\/fresh/);
+    expect(lines.join('\n')).toMatch(/removed\s+news\/harbour/);
     expect(lines.join('\n')).toMatch(/not found\s+news\/never-existed/);
-    expect((await indexed()).has('news/fresh')).toBe(false);
-    await withWorker(async (worker) => {
-      expect((await fetch(`${worker.url}/articles/news/fresh`)).status).toBe(404);
-      expect(await (await fetch(`${worker.url}/`)).text()).not.toContain('A fresh and valid story');
-      expect(await (await fetch(`${worker.url}/sitemaps/articles-2026-11.xml`)).text()).not.toContain('news/fresh');
+    expect((await desk.indexed()).has('news/harbour')).toBe(false);
+    await desk.withWorker(async (worker) => {
+      expect((await fetch(`${worker.url}/articles/news/harbour`)).status).toBe(404);
+      expect(await (await fetch(`${worker.url}/`)).text()).not.toContain('Harbour reopens');
+      expect(await (await fetch(`${worker.url}/sitemaps/articles-2026-11.xml`)).text()).not.toContain('news/harbour');
     });
   });
 
   it('removes a row whose key is already gone from KV', async () => {
-    await runOrThrow(wrangler, ['kv', 'key', 'delete', 'batch/one', '--binding', 'ARTICLES', '--local', '--persist-to', state]);
-    expect((await indexed()).has('batch/one')).toBe(true);
+    const desk = await newDesk({ published: true });
+    await runOrThrow(wrangler, ['kv', 'key', 'delete', 'world/americas/gift', '--binding', 'ARTICLES', '--local', '--persist-to', desk.state]);
+    expect((await desk.indexed()).has('world/americas/gift')).toBe(true);
     const lines: string[] = [];
-    expect(await unpublish({ slugs: ['batch/one'], target: target(), runner: wrangler, log: (l) => lines.push(l) })).toBe(0);
-    expect((await indexed()).has('batch/one')).toBe(false);
+    expect(await unpublish({ slugs: ['world/americas/gift'], target: desk.target, runner: wrangler, log: (l) => lines.push(l) })).toBe(0);
+    expect((await desk.indexed()).has('world/americas/gift')).toBe(false);
   });
 
   it('deletes nothing when a slug is malformed', async () => {
+    const desk = await newDesk({ published: true });
     const lines: string[] = [];
-    const code = await unpublish({ slugs: ['news/harbour', '../etc'], target: target(), runner: wrangler, log: (l) => lines.push(l) });
+    const code = await unpublish({ slugs: ['news/harbour', '../etc'], target: desk.target, runner: wrangler, log: (l) => lines.push(l) });
     expect(code).toBe(1);
-    expect((await listExisting(wrangler, target())).has('news/harbour')).toBe(true);
+    expect((await listExisting(wrangler, desk.target)).has('news/harbour')).toBe(true);
+    expect((await desk.indexed()).has('news/harbour')).toBe(true);
   });
 });
 
 describe('plain wrangler', () => {
-  const put = async (slug: string, title: string) => {
-    const file = await write(`${slug}.md`, article(title));
-    const result = await wrangler(['kv', 'key', 'put', slug, '--path', file, '--binding', 'ARTICLES', '--local', '--persist-to', state]);
-    expect(result.code, result.stderr).toBe(0);
-  };
-
   it('kv key put of one file renders at once and reaches the index when first viewed', async () => {
-    await put('plain/story', 'Put by plain wrangler');
-    await withWorker(async (worker) => {
+    const desk = await newDesk();
+    await desk.put('plain/story', await desk.write('plain/story.md', article('Put by plain wrangler')));
+    await desk.withWorker(async (worker) => {
       expect(await (await fetch(`${worker.url}/`)).text()).not.toContain('Put by plain wrangler');
       expect(await (await fetch(`${worker.url}/articles/plain/story`)).text()).toContain('Put by plain wrangler');
       for (let i = 0; i < 100 && !(await (await fetch(`${worker.url}/`)).text()).includes('Put by plain wrangler'); i++) await new Promise((r) => setTimeout(r, 50));
@@ -278,8 +319,9 @@ describe('plain wrangler', () => {
   });
 
   it('kv key put reaches the index through the Cron Trigger, without a view', async () => {
-    await put('plain/unread', 'Put and never read');
-    await withWorker(async (worker) => {
+    const desk = await newDesk();
+    await desk.put('plain/unread', await desk.write('plain/unread.md', article('Put and never read')));
+    await desk.withWorker(async (worker) => {
       expect(await (await fetch(`${worker.url}/`)).text()).not.toContain('Put and never read');
       await (await worker.mf.getWorker()).scheduled({ cron: '* * * * *' });
       expect(await (await fetch(`${worker.url}/`)).text()).toContain('Put and never read');
@@ -289,24 +331,28 @@ describe('plain wrangler', () => {
 
 describe('npm run reindex', () => {
   it('rebuilds the index from KV: drops rows with no key, restores missing ones, reports broken files', async () => {
-    await sql("DELETE FROM articles WHERE slug = 'news/harbour'");
-    await sql("INSERT INTO articles (slug, hash, title, date, published_at, modified_at, language, draft, indexed_at, indexed_by) VALUES ('ghost/row', 'x', 'Ghost', '2026-01-01', 0, 0, 'en', 0, 0, 'editor')");
-    const broken = await write('broken/file.txt', '---\ntitle: [oops\n---\nBody\n');
-    await runOrThrow(wrangler, ['kv', 'key', 'put', 'broken/file', '--path', broken, '--binding', 'ARTICLES', '--local', '--persist-to', state]);
+    const desk = await newDesk({ published: true });
+    await desk.put('later/dawn', await desk.write('later/dawn.md', article('Not before dawn').replace('2026-11-20T08:00:00Z', '2099-01-01T06:00:00Z')));
+    await desk.put('plain/unread', await desk.write('plain/unread.md', article('Put and never read')));
+    await desk.sql("DELETE FROM articles WHERE slug = 'news/harbour'");
+    await desk.sql("INSERT INTO articles (slug, hash, title, date, published_at, modified_at, language, draft, indexed_at, indexed_by) VALUES ('ghost/row', 'x', 'Ghost', '2026-01-01', 0, 0, 'en', 0, 0, 'editor')");
+    await desk.put('broken/file', await desk.write('broken/file.txt', '---\ntitle: [oops\n---\nBody\n'));
     const lines: string[] = [];
-    const code = await reindex({ target: target(), runner: wrangler, log: (l) => lines.push(l) });
+    const code = await reindex({ target: desk.target, runner: wrangler, log: (l) => lines.push(l) });
     const output = lines.join('\n');
     expect(code, output).toBe(1); // one file could not be indexed
     expect(output).toMatch(/skipped\s+broken\/file: line 3: front matter:/);
     expect(output).toMatch(/Rebuilt the index in local D1 .* indexed \(1 draft, 1 scheduled\), 1 skipped as invalid/);
-    const rows = await indexed();
+    const rows = await desk.indexed();
     expect(rows.has('ghost/row')).toBe(false);
     expect(rows.has('news/harbour')).toBe(true);
     expect(rows.has('plain/unread')).toBe(true);
-    const keys = [...(await listExisting(wrangler, target())).keys()].filter((k) => !k.startsWith('media/') && !k.startsWith('config/') && k !== 'broken/file');
+    const keys = [...(await listExisting(wrangler, desk.target)).keys()].filter((k) => !k.startsWith('media/') && !k.startsWith('config/') && k !== 'broken/file');
     expect([...rows.keys()].sort()).toEqual(keys.sort());
-    await withWorker(async (worker) => {
-      expect(await (await fetch(`${worker.url}/`)).text()).toContain('Harbour reopens to crowds');
+    await desk.withWorker(async (worker) => {
+      const front = await (await fetch(`${worker.url}/`)).text();
+      expect(front).toContain('Harbour reopens');
+      expect(front).toContain('Put and never read');
     });
   });
 });
@@ -319,19 +365,19 @@ describe('the command line', () => {
     );
 
   it('dry-runs the shipped articles without writing', async () => {
-    const scratch = path.join(dir, 'dry-run-state');
-    await migrate(scratch);
-    const { code, stdout } = await cli('publish.ts', ['--local', '--persist-to', scratch, '--dry-run']);
+    const desk = await newDesk();
+    const { code, stdout } = await cli('publish.ts', ['--local', '--persist-to', desk.state, '--dry-run']);
     expect(code, stdout).toBe(0);
     expect(stdout).toContain('dry run, nothing was uploaded');
     expect(stdout).toMatch(/Index: \d+ rows would be written in local D1/);
-    expect((await listExisting(wrangler, { remote: false, persistTo: scratch })).size).toBe(0);
-    expect((await readIndexedHashes(wrangler, { remote: false, persistTo: scratch })).size).toBe(0);
+    expect((await listExisting(wrangler, desk.target)).size).toBe(0);
+    expect((await desk.indexed()).size).toBe(0);
   });
 
   it('exits non-zero with file:line for a bad file', async () => {
-    const bad = await write('cli/bad.md', '---\ntitle: ""\ndate: 2026-01-01\n---\nBody\n');
-    const { code, stdout } = await cli('publish.ts', ['--local', '--persist-to', path.join(dir, 'cli-state'), bad]);
+    const desk = await newDesk();
+    const bad = await desk.write('cli/bad.md', '---\ntitle: ""\ndate: 2026-01-01\n---\nBody\n');
+    const { code, stdout } = await cli('publish.ts', ['--local', '--persist-to', desk.state, bad]);
     expect(code).toBe(1);
     expect(stdout).toMatch(/bad\.md:2: title must not be empty/);
   });

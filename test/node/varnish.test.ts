@@ -7,9 +7,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseArticle } from '../../src/content/article.ts';
 import { contentHash, toMetadata } from '../../src/storage/kv-format.ts';
-import { startVarnish, type Varnish } from '../support/varnish.ts';
-import { indexRows } from '../support/seed.ts';
-import { ROOT, startWorker, type WorkerServer } from '../support/worker-server.ts';
+import { startVarnish, type Varnish } from '../../support/varnish.ts';
+import { indexRows } from '../../support/seed.ts';
+import { ROOT, startWorker, type WorkerServer } from '../../support/worker-server.ts';
 import { prepareBody } from '../../src/content/markdown.ts';
 import { indexRow } from '../../src/storage/index-rows.ts';
 

@@ -1,0 +1,55 @@
+/**
+ * Seeding a worker's KV and D1 index for end-to-end runs: the shipped sample
+ * articles and their media exactly as `npm run publish` would write them, plus
+ * generated articles for volume.
+ */
+import path from 'node:path';
+import { loadContent } from '../src/cli/content.ts';
+import { indexRow, type IndexRow } from '../src/storage/index-rows.ts';
+import { writeRowsStatements } from '../src/storage/index-sql.ts';
+import { toMetadata } from '../src/storage/kv-format.ts';
+import { generatedArticle } from './generated.ts';
+import { published } from './published.ts';
+import { ROOT, type WorkerServer } from './worker-server.ts';
+
+export { generatedArticle };
+
+/** Rows per D1 batch: calls from Node are slow, rows are cheap. */
+const ROWS_PER_BATCH = 200;
+
+/** Writes index rows as the publish command does, in a few large batches. */
+export async function indexRows(worker: WorkerServer, rows: IndexRow[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += ROWS_PER_BATCH) {
+    const statements = writeRowsStatements(rows.slice(i, i + ROWS_PER_BATCH), { writer: 'editor', now: Date.now(), trustMs: 0 });
+    await worker.index.batch(statements.map((s) => worker.index.prepare(s.sql).bind(...s.params)));
+  }
+}
+
+/** Writes `articles/` (articles, media, banners) into the worker's KV and index; returns the published slugs. */
+export async function seedSamples(worker: WorkerServer): Promise<string[]> {
+  const root = path.join(ROOT, 'articles');
+  const content = await loadContent(root, [root]);
+  if (content.problems.some((p) => p.severity === 'error')) throw new Error('articles/ does not validate');
+  for (const m of content.media) await worker.kv.put(m.key, m.bytes, { metadata: { v: 1, hash: m.hash } });
+  for (const a of content.articles) await worker.kv.put(a.article.slug, a.source, { metadata: toMetadata(a.article, a.hash) });
+  await indexRows(worker, content.articles.map((a) => indexRow(a.article, a.hash, a.text)));
+  return content.articles.filter((a) => !a.article.draft).map((a) => a.article.slug);
+}
+
+/** Writes `count` generated articles (KV with metadata, and index rows) under `<section>/story-N`. */
+export async function seedGenerated(worker: WorkerServer, count: number, bytes = 6000, section = 'generated'): Promise<string[]> {
+  const slugs: string[] = [];
+  const rows: IndexRow[] = [];
+  const batch: Promise<void>[] = [];
+  for (let n = 0; n < count; n++) {
+    const slug = `${section}/story-${n}`;
+    const article = await published(slug, generatedArticle(n, bytes, section));
+    batch.push(worker.kv.put(slug, article.source, { metadata: article.metadata }));
+    rows.push(article.row);
+    slugs.push(slug);
+    if (batch.length >= 50) await Promise.all(batch.splice(0));
+  }
+  await Promise.all(batch);
+  await indexRows(worker, rows);
+  return slugs;
+}

@@ -1,0 +1,135 @@
+/**
+ * The worker exactly as deployed (wrangler's dry-run bundle), run in workerd
+ * through Miniflare's API with its own KV, on a loopback port. Used by the
+ * end-to-end tests and the benchmark; no wrangler dev proxy in between.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { readD1Migrations } from '@cloudflare/vitest-plugin';
+import { Log, LogLevel, Miniflare } from 'miniflare';
+import { unstable_readConfig } from 'wrangler';
+import { projectWrangler, runOrThrow } from '../src/cli/wrangler.ts';
+
+export const ROOT = path.resolve(import.meta.dirname, '..');
+
+/** The preview secret the test workers run with. */
+export const TEST_PREVIEW_SECRET = 'test-preview-secret';
+
+let build: Promise<string> | undefined;
+
+/** Bundles the worker once per process with `wrangler deploy --dry-run --outdir`; returns the script path. */
+export function buildWorker(): Promise<string> {
+  build ??= (async () => {
+    const outdir = await mkdtemp(path.join(os.tmpdir(), 'broadsheet-build-'));
+    await runOrThrow(projectWrangler(ROOT), ['deploy', '--dry-run', '--outdir', outdir]);
+    return path.join(outdir, 'index.js');
+  })();
+  return build;
+}
+
+export interface WorkerServer {
+  url: string;
+  mf: Miniflare;
+  kv: Awaited<ReturnType<Miniflare['getKVNamespace']>>;
+  /** The D1 index, migrated. Calls from Node cost ~16 ms each: write in batches. */
+  index: Awaited<ReturnType<Miniflare['getD1Database']>>;
+  /** Local state, in wrangler's layout. */
+  persist: string;
+  close(): Promise<void>;
+}
+
+export interface WorkerOptions {
+  /** Overrides for `[vars]` from wrangler.toml. */
+  vars?: Record<string, string>;
+  /** Extra workers in the same workerd, e.g. a baseline for the benchmark. */
+  extraWorkers?: { name: string; script: string; routes?: string[] }[];
+  /** More copies of the bundled worker, with their own vars and routes, sharing its KV. */
+  variants?: { name: string; vars: Record<string, string>; routes: string[] }[];
+  /**
+   * Local state directory in wrangler's layout (what `--persist-to` takes), so
+   * the worker reads what the real wrangler CLI wrote. A fresh one when absent.
+   */
+  persistTo?: string;
+  port?: number;
+  /** Opens the V8 inspector on this port, for profiling. */
+  inspectorPort?: number;
+}
+
+/** Starts the bundled worker with the project's `[vars]` (plus overrides) and an ARTICLES namespace. */
+export async function startWorker(options: WorkerOptions = {}): Promise<WorkerServer> {
+  const scriptPath = await buildWorker();
+  const config = unstable_readConfig({ config: path.join(ROOT, 'wrangler.toml') });
+  const vars = Object.fromEntries(Object.entries(config.vars).map(([k, v]) => [k, String(v)]));
+  const persist = options.persistTo ?? (await mkdtemp(path.join(os.tmpdir(), 'broadsheet-state-')));
+  // Wrangler keeps local KV under v3/kv, keyed by the namespace id in wrangler.toml.
+  const namespace = config.kv_namespaces.find((ns: { binding: string; id?: string }) => ns.binding === 'ARTICLES');
+  if (!namespace?.id) throw new Error('wrangler.toml has no ARTICLES KV namespace');
+  const database = config.d1_databases.find((db: { binding: string }) => db.binding === 'INDEX');
+  if (!database?.database_id) throw new Error('wrangler.toml has no INDEX D1 database');
+  const main = {
+    name: 'broadsheet',
+    modules: true,
+    scriptPath,
+    modulesRoot: path.dirname(scriptPath),
+    compatibilityDate: config.compatibility_date,
+    kvNamespaces: { ARTICLES: namespace.id },
+    d1Databases: { INDEX: database.database_id },
+    bindings: { ...vars, PREVIEW_SECRET: TEST_PREVIEW_SECRET, ...options.vars },
+  };
+  const mf = new Miniflare({
+    host: '127.0.0.1',
+    port: options.port ?? 0,
+    // Show what the runtime itself reports (an uncaught error, a limit hit), not just our logs.
+    log: new Log(LogLevel.WARN),
+    // No request.cf from the network (there is none here): the runtime's placeholder.
+    cf: false,
+    ...(options.inspectorPort && { inspectorPort: options.inspectorPort }),
+    kvPersist: path.join(persist, 'v3', 'kv'),
+    d1Persist: path.join(persist, 'v3', 'd1'),
+    // The first worker takes every request no other worker's routes match.
+    workers: [
+      main,
+      ...(options.variants ?? []).map((v) => ({ ...main, name: v.name, bindings: { ...main.bindings, ...v.vars }, routes: v.routes })),
+      ...(options.extraWorkers ?? []).map((w) => ({
+        name: w.name,
+        modules: true,
+        script: w.script,
+        compatibilityDate: config.compatibility_date,
+        routes: w.routes ?? [],
+      })),
+    ],
+  });
+  const url = (await mf.ready).href.replace(/\/$/, '');
+  const kv = await mf.getKVNamespace('ARTICLES', 'broadsheet');
+  const index = await mf.getD1Database('INDEX', 'broadsheet');
+  await applyMigrations(index, path.join(ROOT, database.migrations_dir ?? 'migrations'));
+  return {
+    url,
+    mf,
+    kv,
+    index,
+    persist,
+    close: async () => {
+      await mf.dispose();
+      if (!options.persistTo) await rm(persist, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Applies the migrations not yet applied, recording them in wrangler's own
+ * `d1_migrations` table, so `wrangler d1 migrations apply` on the same state
+ * sees them as done (and the other way round).
+ */
+async function applyMigrations(db: WorkerServer['index'], dir: string): Promise<void> {
+  await db.exec('CREATE TABLE IF NOT EXISTS d1_migrations (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT UNIQUE, applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL)');
+  const applied = new Set((await db.prepare('SELECT name FROM d1_migrations').all<{ name: string }>()).results.map((r) => r.name));
+  for (const migration of await readD1Migrations(dir)) {
+    if (applied.has(migration.name)) continue;
+    await db.batch([
+      ...migration.queries.map((q) => db.prepare(q)),
+      db.prepare('INSERT INTO d1_migrations (name) VALUES (?1)').bind(migration.name),
+    ]);
+  }
+}

@@ -1,0 +1,216 @@
+// Who keeps the D1 index in line with KV besides the editors' commands: a
+// reader's view of an article (write-back), and the Cron Trigger's
+// reconciler, in bounded, resumable runs. An editor's write outranks both
+// for a while, since a reader may be seeing an older copy in KV's cache.
+import { createScheduledController } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import worker from '../../../src/index.ts';
+import { reconcile } from '../../../src/indexing/reconcile.ts';
+import { ensureIndexed, forgetIndexedVersions } from '../../../src/indexing/write-back.ts';
+import { indexDb } from '../../../src/storage/index-db.ts';
+import { removeSlugsStatements, writeRowsStatements, type WriteContext } from '../../../src/storage/index-sql.ts';
+import { contentHash } from '../../../src/storage/kv-format.ts';
+import { published } from '../../../support/published.ts';
+import { articleFile, fetchApp, indexedHash, seedArticle, waitForIndexed } from '../support/helpers.ts';
+
+const TRUST_MS = 180_000;
+const reader = (now = Date.now()): WriteContext => ({ writer: 'reader', now, trustMs: TRUST_MS });
+const editor = (now = Date.now()): WriteContext => ({ writer: 'editor', now, trustMs: 0 });
+
+
+async function write(statements: ReturnType<typeof writeRowsStatements>): Promise<void> {
+  await indexDb(env.INDEX, 5000).write(statements);
+}
+
+async function frontPageTitles(): Promise<string> {
+  return (await fetchApp('/')).text();
+}
+
+async function runCron(vars: Record<string, string> = {}): Promise<void> {
+  await worker.scheduled(createScheduledController(), { ...env, ...vars });
+}
+
+/** One reconciler run, as the Cron Trigger starts it, with the given limits. */
+function reconcileOnce(limits: { pages: number; reads: number }) {
+  return reconcile(env.ARTICLES, indexDb(env.INDEX, 5000), { ...limits, kvOptions: { cacheTtl: 60, timeoutMs: 5000 }, context: reader() });
+}
+
+/** Every key in KV, with its metadata. */
+async function allKeys(): Promise<KVNamespaceListKey<unknown>[]> {
+  const keys: KVNamespaceListKey<unknown>[] = [];
+  let cursor: string | undefined;
+  do {
+    const page: KVNamespaceListResult<unknown> = await env.ARTICLES.list(cursor ? { cursor } : {});
+    keys.push(...page.keys);
+    cursor = page.list_complete ? undefined : page.cursor;
+  } while (cursor);
+  return keys;
+}
+
+async function reconcileState() {
+  return env.INDEX.prepare('SELECT reconcile_cursor AS cursor, reconcile_after AS after, reconcile_passes AS passes FROM index_state').first<{
+    cursor: string | null; after: string; passes: number;
+  }>();
+}
+
+beforeEach(() => {
+  forgetIndexedVersions();
+});
+
+describe('a plain `wrangler kv key put`', () => {
+  it('is served at once, and reaches the lists after its first view', async () => {
+    const source = articleFile('title: Put by hand\ndate: 2026-10-01T09:00:00Z\nsection: local');
+    await env.ARTICLES.put('local/by-hand', source);
+    expect(await indexedHash('local/by-hand')).toBeNull();
+    expect(await frontPageTitles()).not.toContain('Put by hand');
+    expect((await fetchApp('/articles/local/by-hand')).status).toBe(200);
+    await waitForIndexed('local/by-hand', await contentHash(source));
+    expect(await frontPageTitles()).toContain('Put by hand');
+    expect(await (await fetchApp('/sections/local')).text()).toContain('Put by hand');
+  });
+
+  it('updates the row when it replaces an article', async () => {
+    await env.ARTICLES.put('local/replaced', articleFile('title: First by hand\ndate: 2026-10-02'));
+    await fetchApp('/articles/local/replaced');
+    await waitForIndexed('local/replaced');
+    const second = articleFile('title: Second by hand\ndate: 2026-10-02');
+    await env.ARTICLES.put('local/replaced', second);
+    await fetchApp('/articles/local/replaced');
+    await waitForIndexed('local/replaced', await contentHash(second));
+    expect(await frontPageTitles()).toContain('Second by hand');
+    expect(await frontPageTitles()).not.toContain('First by hand');
+  });
+
+  it('indexes a draft as a draft: its row exists, no list shows it', async () => {
+    await env.ARTICLES.put('desk/hand-draft', articleFile('title: Hand draft\ndate: 2026-10-03\ndraft: true'));
+    expect((await fetchApp('/articles/desk/hand-draft')).status).toBe(404);
+    await waitForIndexed('desk/hand-draft');
+    expect(await frontPageTitles()).not.toContain('Hand draft');
+  });
+});
+
+describe('an editor outranks readers for the trust window', () => {
+  it('keeps a row an editor just wrote, whatever a reader read', async () => {
+    const edited = await published('desk/edited', articleFile('title: As published\ndate: 2026-10-04'));
+    const cached = await published('desk/edited', articleFile('title: An older cached copy\ndate: 2026-10-04'));
+    await write(writeRowsStatements([edited.row], editor()));
+    expect(await ensureIndexed(indexDb(env.INDEX, 5000), cached, reader())).toBe('deferred');
+    expect(await indexedHash('desk/edited')).toBe(edited.hash);
+    // Once every KV cache has caught up, what readers see is the truth again.
+    expect(await ensureIndexed(indexDb(env.INDEX, 5000), cached, reader(Date.now() + TRUST_MS + 1000))).toBe('written');
+    expect(await indexedHash('desk/edited')).toBe(cached.hash);
+  });
+
+  it('does not bring back an article an editor just removed', async () => {
+    const gone = await published('desk/withdrawn', articleFile('title: Withdrawn\ndate: 2026-10-05'));
+    await write(writeRowsStatements([gone.row], editor(Date.now() - 10 * TRUST_MS)));
+    await write(removeSlugsStatements(['desk/withdrawn'], editor()));
+    expect(await indexedHash('desk/withdrawn')).toBeNull();
+    expect(await ensureIndexed(indexDb(env.INDEX, 5000), gone, reader())).toBe('deferred');
+    expect(await indexedHash('desk/withdrawn')).toBeNull();
+    // An editor publishing it again is another matter.
+    await write(writeRowsStatements([gone.row], editor()));
+    expect(await indexedHash('desk/withdrawn')).toBe(gone.hash);
+  });
+
+  it('lets a reader correct a row another reader wrote', async () => {
+    const one = await published('desk/twice', articleFile('title: One\ndate: 2026-10-06'));
+    const two = await published('desk/twice', articleFile('title: Two\ndate: 2026-10-06'));
+    expect(await ensureIndexed(indexDb(env.INDEX, 5000), one, reader())).toBe('written');
+    expect(await ensureIndexed(indexDb(env.INDEX, 5000), two, reader())).toBe('written');
+    expect(await indexedHash('desk/twice')).toBe(two.hash);
+    expect(await ensureIndexed(indexDb(env.INDEX, 5000), two, reader())).toBe('current');
+  });
+});
+
+describe('the Cron Trigger reconciler', () => {
+  it('indexes plain uploads, fixes outdated rows, and removes rows whose key is gone or whose file is broken', async () => {
+    const plain = articleFile('title: Only in KV\ndate: 2026-09-01');
+    await env.ARTICLES.put('recon/plain', plain);
+    const now = articleFile('title: Current text\ndate: 2026-09-02');
+    const old = await published('recon/outdated', articleFile('title: Outdated text\ndate: 2026-09-02'));
+    await env.ARTICLES.put('recon/outdated', now);
+    const orphan = await published('recon/orphan', articleFile('title: Key deleted by hand\ndate: 2026-09-03'));
+    const broken = await published('recon/broken', articleFile('title: Broken later\ndate: 2026-09-04'));
+    await env.ARTICLES.put('recon/broken', '---\ntitle: [unclosed\n---\nBody');
+    const long = Date.now() - 10 * TRUST_MS;
+    await write(writeRowsStatements([old.row, orphan.row, broken.row], editor(long)));
+
+    await runCron();
+    expect(await indexedHash('recon/plain')).toBe(await contentHash(plain));
+    expect(await indexedHash('recon/outdated')).toBe(await contentHash(now));
+    expect(await indexedHash('recon/orphan')).toBeNull();
+    expect(await indexedHash('recon/broken')).toBeNull();
+    const page = await frontPageTitles();
+    expect(page).toContain('Only in KV');
+    expect(page).toContain('Current text');
+    expect(page).not.toContain('Key deleted by hand');
+    expect((await reconcileState())!.passes).toBeGreaterThan(0);
+  });
+
+  it('leaves alone what an editor wrote within the trust window', async () => {
+    const fresh = await published('recon/just-published', articleFile('title: Just published\ndate: 2026-09-05'));
+    await write(writeRowsStatements([fresh.row], editor()));
+    await runCron(); // its KV write has not "arrived" here yet: there is no key
+    expect(await indexedHash('recon/just-published')).toBe(fresh.hash);
+  });
+
+  describe('over more than one KV page', () => {
+    // 1,050 keys with publish metadata (two KV list pages), 6 without.
+    beforeAll(async () => {
+      const writes: Promise<void>[] = [];
+      for (let i = 0; i < 1050; i++) {
+        const article = await published(`bulk/k-${String(i).padStart(4, '0')}`, articleFile(`title: Bulk ${i}\ndate: 2026-08-01`));
+        writes.push(env.ARTICLES.put(article.slug, article.source, { metadata: article.metadata }));
+      }
+      for (let i = 0; i < 6; i++) writes.push(env.ARTICLES.put(`bulk/plain-${i}`, articleFile(`title: Plain ${i}\ndate: 2026-08-02`)));
+      await Promise.all(writes);
+    }, 60_000);
+
+    it('does bounded work per run and resumes where it stopped', async () => {
+      await env.INDEX.prepare("UPDATE index_state SET reconcile_cursor = NULL, reconcile_after = '', reconcile_passes = 0").run();
+      const indexedBulk = async () => (await env.INDEX.prepare("SELECT count(*) AS n FROM articles WHERE slug LIKE 'bulk/%'").first<number>('n'))!;
+
+      // One KV page per run, and at most four reads: the first run stops inside page one.
+      const small = { RECONCILE_PAGES: '1', RECONCILE_READS: '4' };
+      await runCron(small);
+      let state = (await reconcileState())!;
+      expect(state.cursor).toBeNull();
+      expect(state.after).toMatch(/^bulk\/k-0003$/);
+      expect(await indexedBulk()).toBe(4);
+      for (let run = 0; run < 400 && (await reconcileState())!.passes === 0; run++) await runCron(small);
+      state = (await reconcileState())!;
+      expect(state.passes).toBe(1);
+      expect(await indexedBulk()).toBe(1056);
+      // Everything is current now: a whole pass reads only the files whose keys carry no publish metadata.
+      const keys = await allKeys();
+      const total = keys.length, withoutMetadata = keys.filter((k) => !k.metadata).length;
+      expect(withoutMetadata).toBeGreaterThanOrEqual(6);
+      const report = await reconcileOnce({ pages: 5, reads: 100 });
+      expect(report).toMatchObject({ passCompleted: true, read: withoutMetadata, written: 0, removed: 0, checked: total });
+    }, 120_000);
+
+    it('keeps its place across runs, so a pass checks each key once however many runs it takes', async () => {
+      await env.INDEX.prepare("UPDATE index_state SET reconcile_cursor = NULL, reconcile_after = '', reconcile_passes = 0").run();
+      let checked = 0, runs = 0;
+      let report: Awaited<ReturnType<typeof reconcileOnce>>;
+      do {
+        report = await reconcileOnce({ pages: 1, reads: 300 });
+        checked += report.checked;
+        runs++;
+      } while (!report.passCompleted && runs < 50);
+      expect(report.passCompleted).toBe(true);
+      expect(runs).toBeGreaterThan(1);
+      expect(checked).toBe((await allKeys()).length);
+    });
+
+  });
+});
+
+describe('a publish through the editors\' path', () => {
+  it('lists an article as soon as its row is written', async () => {
+    await seedArticle('desk/through-publish', articleFile('title: Published properly\ndate: 2026-10-07'));
+    expect(await frontPageTitles()).toContain('Published properly');
+  });
+});
