@@ -5,6 +5,7 @@
  * worker runs it on what it reads from KV and the publish command runs it on
  * what editors wrote, so a file that publishes is a file that renders.
  */
+import { BAD_CHARACTERS, boolean, list, map, record, report, text, textOrRecord, type Walk } from './schema.ts';
 import { SEGMENT_PATTERN, isReserved, isValidSlug } from './slug.ts';
 import { isHttpUrl, safeUrl } from './url.ts';
 import { parseYamlMapping, type Problem } from './yaml-mapping.ts';
@@ -51,185 +52,107 @@ export type ParseResult =
 /** The largest article file accepted, in UTF-8 bytes. */
 export const MAX_ARTICLE_BYTES = 1024 * 1024;
 
-const FIELDS = new Set([
-  'title', 'date', 'updated', 'standfirst', 'authors', 'section', 'tags',
-  'image', 'language', 'draft', 'slug',
-]);
-
-const LIMITS = { title: 300, standfirst: 1000, name: 200, tag: 60, tags: 30, authors: 30, caption: 600, credit: 300, alt: 600 };
-
 // ISO 8601 calendar date, optionally with a time, which then needs a zone.
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
 const LANGUAGE_TAG = /^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$/;
-// C0 and C1 controls other than tab and newline, lone surrogates and non-characters.
-const BAD_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+const isoDate = (required: boolean) => text({
+  max: 40,
+  required,
+  check: (value) => isValidIsoDate(value) ? null
+    : `must be an ISO 8601 date such as 2026-11-20 or 2026-11-20T08:30:00Z (a time needs a zone), got "${value}"`,
+});
+
+const name = text({ max: 200, required: true });
+
+/** The front matter: every field an article may have, and what each must be. */
+const FRONT_MATTER = record({
+  title: text({ max: 300, required: true }),
+  date: isoDate(true),
+  updated: isoDate(false),
+  standfirst: text({ max: 1000 }),
+  authors: list(
+    textOrRecord<Author>(
+      map(name, (n) => ({ name: n })),
+      map(record({
+        name,
+        url: text({ max: 500, check: (url) => (isHttpUrl(url) ? null : 'must be an http(s) URL') }),
+      }, { unknown: 'warning', noun: 'author' }), (a) => a as Author),
+      'must be a name or {name, url}',
+    ),
+    { max: 30, shape: 'must be a list of names, or of {name, url}' },
+  ),
+  section: text({
+    max: 60,
+    check: (value) => SEGMENT_PATTERN.test(value) ? null
+      : `must be lower-case words joined by hyphens, such as "world" or "arts-and-culture", got "${value}"`,
+  }),
+  tags: list(text({ max: 60, required: true, numbers: true }), { max: 30, unique: true, shape: 'must be a list, such as [transport, climate]' }),
+  image: record({
+    src: text({ max: 1000, required: true, check: (src) => (safeUrl(src, 'image') === null ? 'must be an http(s) or relative URL' : null) }),
+    alt: text({ max: 600, required: 'describe the picture for readers who cannot see it' }),
+    caption: text({ max: 600 }),
+    credit: text({ max: 300 }),
+  }, { shape: 'must be a mapping with src and alt (and optionally caption and credit)', unknown: 'warning', noun: 'image' }),
+  language: text({ max: 35, check: (value) => (LANGUAGE_TAG.test(value) ? null : `must be a BCP 47 tag such as en or pt-BR, got "${value}"`) }),
+  draft: boolean(),
+  slug: text({ max: 200, nonEmpty: true }),
+}, { unknown: 'warning' });
 
 /**
  * Parses and validates one article file. `fileSlug` is the slug the file's
  * name or KV key implies; a `slug` field in the front matter overrides it.
  */
 export function parseArticle(source: string, fileSlug: string): ParseResult {
-  const problems: Problem[] = [];
-  const error = (line: number, message: string) => problems.push({ line, message, severity: 'error' });
-  const warn = (line: number, message: string) => problems.push({ line, message, severity: 'warning' });
-
   const bytes = exceedsByteLimit(source);
-  if (bytes) {
-    error(1, `file is ${bytes} bytes; the limit is ${MAX_ARTICLE_BYTES}`);
-    return { ok: false, problems };
-  }
+  if (bytes) return refused(1, `file is ${bytes} bytes; the limit is ${MAX_ARTICLE_BYTES}`);
   const split = splitFrontMatter(source);
-  if (!split) {
-    error(1, "file must start with YAML front matter: a '---' line, the fields, then a closing '---' line");
-    return { ok: false, problems };
-  }
+  if (!split) return refused(1, "file must start with YAML front matter: a '---' line, the fields, then a closing '---' line");
 
   // The front matter starts on line 2 of the file, after the opening '---'.
   const yaml = parseYamlMapping(split.yaml, 2, 'front matter');
   if (!yaml.ok) return { ok: false, problems: yaml.problems };
-  const { data, lineOf } = yaml.mapping;
+  const walk: Walk = { lineOf: yaml.mapping.lineOf, problems: [] };
+  const fields = FRONT_MATTER(yaml.mapping.data, [], walk) ?? {};
 
-  const text = (path: (string | number)[], value: unknown, max: number, required: boolean): string | undefined => {
-    const where = path.join('.');
-    if (value === undefined || value === null) {
-      if (required) error(lineOf(...path.slice(0, -1)), `${where} is required`);
-      return undefined;
-    }
-    if (typeof value !== 'string') {
-      error(lineOf(...path), `${where} must be text${typeof value === 'number' || typeof value === 'boolean' ? ' (put it in quotes)' : ''}`);
-      return undefined;
-    }
-    const trimmed = value.trim();
-    if (trimmed === '') {
-      if (required) error(lineOf(...path), `${where} must not be empty`);
-      return undefined;
-    }
-    if (trimmed.length > max) error(lineOf(...path), `${where} is ${trimmed.length} characters; the limit is ${max}`);
-    if (BAD_CHARACTERS.test(trimmed)) error(lineOf(...path), `${where} contains a control or invalid character`);
-    return trimmed;
-  };
-  const isoDate = (key: 'date' | 'updated', required: boolean): string | undefined => {
-    const value = text([key], data[key], 40, required);
-    if (value !== undefined && !isValidIsoDate(value)) {
-      error(lineOf(key), `${key} must be an ISO 8601 date such as 2026-11-20 or 2026-11-20T08:30:00Z (a time needs a zone), got "${value}"`);
-      return undefined;
-    }
-    return value;
-  };
-
-  for (const key of Object.keys(data)) {
-    if (!FIELDS.has(key)) warn(lineOf(key), `unknown field "${key}" is ignored (known: ${[...FIELDS].join(', ')})`);
+  // What no single field can say on its own.
+  const { date, updated } = fields;
+  if (date && updated && Date.parse(updated) < Date.parse(date)) report(walk, ['updated'], `(${updated}) is earlier than date (${date})`);
+  const slug = fields.slug ?? fileSlug;
+  if (!isValidSlug(slug)) {
+    report(walk, ['slug'], isReserved(slug)
+      ? `"${slug}" starts with "${slug.split('/')[0]}/", which is kept for ${slug.startsWith('media') ? 'images' : 'site configuration'}: choose another first segment`
+      : `"${slug}" must be lower-case words joined by hyphens, in /-separated segments`);
   }
-
-  const title = text(['title'], data.title, LIMITS.title, true);
-  const date = isoDate('date', true);
-  const updated = isoDate('updated', false);
-  if (date && updated && Date.parse(updated) < Date.parse(date)) {
-    error(lineOf('updated'), `updated (${updated}) is earlier than date (${date})`);
-  }
-  const standfirst = text(['standfirst'], data.standfirst, LIMITS.standfirst, false);
-
-  const section = text(['section'], data.section, 60, false);
-  if (section !== undefined && !SEGMENT_PATTERN.test(section)) {
-    error(lineOf('section'), `section must be lower-case words joined by hyphens, such as "world" or "arts-and-culture", got "${section}"`);
-  }
-
-  const slug = data.slug === undefined ? fileSlug : text(['slug'], data.slug, 200, true);
-  if (slug !== undefined && !isValidSlug(slug)) {
-    error(lineOf('slug'), isReserved(slug)
-      ? `slug "${slug}" starts with "${slug.split('/')[0]}/", which is kept for ${slug.startsWith('media') ? 'images' : 'site configuration'}: choose another first segment`
-      : `slug "${slug}" must be lower-case words joined by hyphens, in /-separated segments`);
-  }
-
-  const language = text(['language'], data.language, 35, false) ?? 'en';
-  if (!LANGUAGE_TAG.test(language)) error(lineOf('language'), `language must be a BCP 47 tag such as en or pt-BR, got "${language}"`);
-
-  let draft = false;
-  if (data.draft !== undefined && data.draft !== null) {
-    if (typeof data.draft === 'boolean') draft = data.draft;
-    else error(lineOf('draft'), 'draft must be true or false');
-  }
-
-  const tags: string[] = [];
-  if (data.tags !== undefined && data.tags !== null) {
-    if (!Array.isArray(data.tags)) error(lineOf('tags'), 'tags must be a list, such as [transport, climate]');
-    else {
-      if (data.tags.length > LIMITS.tags) error(lineOf('tags'), `tags has ${data.tags.length} entries; the limit is ${LIMITS.tags}`);
-      data.tags.forEach((tag, i) => {
-        const value = text(['tags', i], typeof tag === 'number' ? String(tag) : tag, LIMITS.tag, true);
-        if (value !== undefined && !tags.includes(value)) tags.push(value);
-      });
-    }
-  }
-
-  const authors: Author[] = [];
-  if (data.authors !== undefined && data.authors !== null) {
-    if (!Array.isArray(data.authors)) error(lineOf('authors'), 'authors must be a list of names, or of {name, url}');
-    else {
-      if (data.authors.length > LIMITS.authors) error(lineOf('authors'), `authors has ${data.authors.length} entries; the limit is ${LIMITS.authors}`);
-      data.authors.forEach((entry, i) => {
-        if (typeof entry === 'string') {
-          const name = text(['authors', i], entry, LIMITS.name, true);
-          if (name) authors.push({ name });
-        } else if (isRecord(entry)) {
-          const name = text(['authors', i, 'name'], entry.name, LIMITS.name, true);
-          const url = text(['authors', i, 'url'], entry.url, 500, false);
-          if (url !== undefined && !isHttpUrl(url)) error(lineOf('authors', i, 'url'), `authors.${i}.url must be an http(s) URL`);
-          for (const key of Object.keys(entry)) {
-            if (key !== 'name' && key !== 'url') warn(lineOf('authors', i, key), `unknown author field "${key}" is ignored`);
-          }
-          if (name) authors.push(url && isHttpUrl(url) ? { name, url } : { name });
-        } else {
-          error(lineOf('authors', i), `authors.${i} must be a name or {name, url}`);
-        }
-      });
-    }
-  }
-
-  let image: ArticleImage | undefined;
-  if (data.image !== undefined && data.image !== null) {
-    if (!isRecord(data.image)) error(lineOf('image'), 'image must be a mapping with src and alt (and optionally caption and credit)');
-    else {
-      const img = data.image;
-      const src = text(['image', 'src'], img.src, 1000, true);
-      const alt = text(['image', 'alt'], img.alt, LIMITS.alt, false);
-      if (alt === undefined) error(lineOf('image'), 'image.alt is required: describe the picture for readers who cannot see it');
-      const caption = text(['image', 'caption'], img.caption, LIMITS.caption, false);
-      const credit = text(['image', 'credit'], img.credit, LIMITS.credit, false);
-      if (src !== undefined && safeUrl(src, 'image') === null) {
-        error(lineOf('image', 'src'), 'image.src must be an http(s) or relative URL');
-      }
-      for (const key of Object.keys(img)) {
-        if (!['src', 'alt', 'caption', 'credit'].includes(key)) warn(lineOf('image', key), `unknown image field "${key}" is ignored`);
-      }
-      if (src && alt) image = { src, alt, ...(caption && { caption }), ...(credit && { credit }) };
-    }
-  }
-
   const body = split.body;
-  if (body.trim() === '') error(split.bodyLine, 'the article has no body after the front matter');
-  if (BAD_CHARACTERS.test(body)) {
-    const index = body.search(BAD_CHARACTERS);
-    error(split.bodyLine + countNewlines(body, index), 'body contains a control or invalid character');
-  }
+  if (body.trim() === '') report(walk, [], 'the article has no body after the front matter', { line: split.bodyLine });
+  const bad = body.search(BAD_CHARACTERS);
+  if (bad !== -1) report(walk, [], 'body contains a control or invalid character', { line: split.bodyLine + countNewlines(body, bad) });
 
-  problems.sort((a, b) => a.line - b.line);
-  if (problems.some((p) => p.severity === 'error') || !title || !date || !slug) {
-    return { ok: false, problems };
-  }
+  const problems = walk.problems.sort((a, b) => a.line - b.line);
+  const { title } = fields;
+  if (problems.some((p) => p.severity === 'error') || !title || !date) return { ok: false, problems };
   return {
     ok: true,
     warnings: problems,
     article: {
-      slug, title, date, language, draft, authors, tags,
+      slug, title, date,
+      language: fields.language ?? 'en',
+      draft: fields.draft ?? false,
+      authors: fields.authors ?? [],
+      tags: fields.tags ?? [],
       ...(updated && { updated }),
-      ...(standfirst && { standfirst }),
-      ...(section && { section }),
-      ...(image && { image }),
+      ...(fields.standfirst && { standfirst: fields.standfirst }),
+      ...(fields.section && { section: fields.section }),
+      ...(fields.image && { image: fields.image as ArticleImage }),
       body,
       bodyLine: split.bodyLine,
     },
   };
+}
+
+function refused(line: number, message: string): ParseResult {
+  return { ok: false, problems: [{ line, message, severity: 'error' }] };
 }
 
 /** True for `YYYY-MM-DD`, or a date and time with a zone, naming a real instant. */
@@ -282,8 +205,4 @@ function countNewlines(value: string, end: number): number {
   let count = 0;
   for (let i = value.indexOf('\n'); i !== -1 && i < end; i = value.indexOf('\n', i + 1)) count++;
   return count;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

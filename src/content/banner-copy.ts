@@ -5,7 +5,8 @@
  * the publish command and the worker check copy with the same
  * {@link parseBannerFile}, so copy that publishes is copy that shows.
  */
-import { CURRENCIES, REGION_GROUPS, isRegionGroup, type RegionGroup } from '../region/groups.ts';
+import { CURRENCIES, REGION_GROUPS, isRegionGroup, type RegionGroup } from './region-groups.ts';
+import { list, record, report, text, type Walk } from './schema.ts';
 import { safeUrl } from './url.ts';
 import { parseYamlMapping, type Problem } from './yaml-mapping.ts';
 
@@ -36,53 +37,35 @@ export function fillPlaceholders(text: string, group: RegionGroup): string {
   return text.replace(PLACEHOLDER, (match, name: string) => PLACEHOLDERS[name]?.(group) ?? match);
 }
 
-/** One problem with banner copy, at a path inside the group's mapping. */
-export interface CopyProblem {
-  path: (string | number)[];
-  message: string;
+/** A placeholder the copy uses that has no value: a problem to report, or null. */
+function unknownPlaceholder(text: string): string | null {
+  for (const [, name] of text.matchAll(PLACEHOLDER)) {
+    if (!(name! in PLACEHOLDERS)) return `uses {${name}}, which has no value (known: ${Object.keys(PLACEHOLDERS).map((p) => `{${p}}`).join(', ')})`;
+  }
+  return null;
 }
 
-const COPY_FIELDS = new Set(['heading', 'paragraphs', 'highlight', 'primary', 'secondary']);
-const MAX_TEXT = 600;
+const copyText = (required: boolean) => text({ max: 600, required, check: unknownPlaceholder });
 
-/** Every problem with one group's copy; empty when it is fit to show. */
-export function validateBannerCopy(copy: unknown): CopyProblem[] {
-  const problems: CopyProblem[] = [];
-  const problem = (path: (string | number)[], message: string) => problems.push({ path, message });
-  if (!isRecord(copy)) return [{ path: [], message: 'must be a mapping with heading, paragraphs and primary' }];
-  const texts: [(string | number)[], unknown][] = [];
-  const text = (path: (string | number)[], value: unknown, required: boolean) => {
-    if (value === undefined && !required) return;
-    if (!nonEmpty(value)) problem(path, `${path.join('.')} must be non-empty text`);
-    else if (value.length > MAX_TEXT) problem(path, `${path.join('.')} is ${value.length} characters; the limit is ${MAX_TEXT}`);
-    else texts.push([path, value]);
-  };
-  text(['heading'], copy.heading, true);
-  text(['highlight'], copy.highlight, false);
-  if (!Array.isArray(copy.paragraphs) || copy.paragraphs.length === 0) {
-    problem(['paragraphs'], 'paragraphs must be a list of one or more texts');
-  } else {
-    copy.paragraphs.forEach((p, i) => text(['paragraphs', i], p, true));
-  }
-  for (const key of ['primary', 'secondary'] as const) {
-    const cta = copy[key];
-    if (cta === undefined && key === 'secondary') continue;
-    if (!isRecord(cta)) {
-      problem([key], `${key} must be a call to action with a label and a url`);
-      continue;
-    }
-    text([key, 'label'], cta.label, true);
-    if (!nonEmpty(cta.url) || safeUrl(cta.url) === null) problem([key, 'url'], `${key}.url must be an http(s), mailto or relative URL`);
-  }
-  for (const [path, value] of texts) {
-    for (const [, name] of (value as string).matchAll(PLACEHOLDER)) {
-      if (!(name! in PLACEHOLDERS)) {
-        problem(path, `${path.join('.')} uses {${name}}, which has no value (known: ${Object.keys(PLACEHOLDERS).map((p) => `{${p}}`).join(', ')})`);
-      }
-    }
-  }
-  for (const key of Object.keys(copy)) if (!COPY_FIELDS.has(key)) problem([key], `unknown field "${key}"`);
-  return problems;
+const callToAction = (required: boolean) => record({
+  label: copyText(true),
+  url: text({ max: 2000, required: true, check: (url) => (safeUrl(url) === null ? 'must be an http(s), mailto or relative URL' : null) }),
+}, { required, shape: 'must be a call to action with a label and a url', unknown: 'error' });
+
+/** One group's copy: every field it may have, and what each must be. */
+const BANNER_COPY = record({
+  heading: copyText(true),
+  paragraphs: list(copyText(true), { required: true, min: 1, max: 10, shape: 'must be a list of one or more texts' }),
+  highlight: copyText(false),
+  primary: callToAction(true),
+  secondary: callToAction(false),
+}, { required: true, shape: 'must be a mapping with heading, paragraphs and primary', unknown: 'error' });
+
+/** Every problem with one group's copy (on line 0: it comes from no file); empty when it is fit to show. */
+export function validateBannerCopy(copy: unknown): Problem[] {
+  const walk: Walk = { lineOf: () => 0, problems: [] };
+  BANNER_COPY(copy, [], walk);
+  return walk.problems;
 }
 
 /** Banner copy that replaces the code default, group by group. */
@@ -99,24 +82,17 @@ export function parseBannerFile(source: string): BannerFileResult {
   const yaml = parseYamlMapping(source, 1, 'banners');
   if (!yaml.ok) return yaml;
   const { data, lineOf } = yaml.mapping;
-  const problems: Problem[] = [];
+  const walk: Walk = { lineOf, problems: [] };
   const overrides: BannerOverrides = {};
   for (const [group, copy] of Object.entries(data)) {
     if (!isRegionGroup(group)) {
-      problems.push({ line: lineOf(group), severity: 'error', message: `unknown region group "${group}" (known: ${REGION_GROUPS.join(', ')})` });
+      report(walk, [], `unknown region group "${group}" (known: ${REGION_GROUPS.join(', ')})`, { line: lineOf(group) });
       continue;
     }
-    const found = validateBannerCopy(copy);
-    for (const p of found) problems.push({ line: lineOf(group, ...p.path), severity: 'error', message: `${group}: ${p.message}` });
-    if (found.length === 0) overrides[group] = copy as BannerCopy;
+    const before = walk.problems.length;
+    const found = BANNER_COPY(copy, [group], walk);
+    if (found && walk.problems.length === before) overrides[group] = found as BannerCopy;
   }
+  const problems = walk.problems;
   return problems.length ? { ok: false, problems: problems.sort((a, b) => a.line - b.line) } : { ok: true, overrides };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function nonEmpty(value: unknown): value is string {
-  return typeof value === 'string' && value.trim() !== '';
 }

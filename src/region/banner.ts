@@ -8,7 +8,7 @@ import type { HtmlEscapedString } from 'hono/utils/html';
 import { fingerprint } from '../content/fingerprint.ts';
 import { fillPlaceholders, type BannerCopy } from '../content/banner-copy.ts';
 import { safeUrl } from '../content/url.ts';
-import type { RegionGroup } from './groups.ts';
+import type { RegionGroup } from '../content/region-groups.ts';
 
 export type { BannerCopy } from '../content/banner-copy.ts';
 

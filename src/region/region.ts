@@ -7,9 +7,9 @@
  */
 import type { MiddlewareHandler } from 'hono';
 import type { RegionSource } from '../config.ts';
-import { groupForCountry, isRegionGroup, parseCountry, type RegionGroup } from './groups.ts';
+import { groupForCountry, isRegionGroup, parseCountry, type RegionGroup } from '../content/region-groups.ts';
 
-export { CURRENCIES, DEFAULT_GROUP, REGION_GROUPS, groupForCountry, isRegionGroup, parseCountry, type RegionGroup } from './groups.ts';
+export { CURRENCIES, DEFAULT_GROUP, REGION_GROUPS, groupForCountry, isRegionGroup, parseCountry, type RegionGroup } from '../content/region-groups.ts';
 
 /**
  * The reader's country from the configured sources, in order. The first

@@ -23,8 +23,8 @@ EU:
     if (result.ok) return;
     expect(result.problems.map((p) => `${p.line}: ${p.message}`)).toEqual([
       '9: unknown region group "MARS" (known: US, UK, EU, AU, CA, NZ, INTL)',
-      '13: EU: paragraphs.0 uses {amount}, which has no value (known: {currency}, {currencyCode})',
-      '15: EU: primary.label must be non-empty text',
+      '13: EU.paragraphs.0 uses {amount}, which has no value (known: {currency}, {currencyCode})',
+      '15: EU.primary.label must not be empty',
     ]);
   });
 });
@@ -39,11 +39,27 @@ describe('validateBannerCopy and fillPlaceholders', () => {
       heading: '', paragraphs: ['Give {amount}'], primary: { label: ' ', url: 'javascript:x' }, extra: 1,
     });
     expect(problems.map((p) => p.message)).toEqual([
-      'heading must be non-empty text',
-      'primary.label must be non-empty text',
-      'primary.url must be an http(s), mailto or relative URL',
+      'heading must not be empty',
       'paragraphs.0 uses {amount}, which has no value (known: {currency}, {currencyCode})',
-      'unknown field "extra"',
+      'primary.label must not be empty',
+      'primary.url must be an http(s), mailto or relative URL',
+      'unknown field "extra" (known: heading, paragraphs, highlight, primary, secondary)',
+    ]);
+  });
+});
+
+describe('the banners file', () => {
+  it('keeps copy trimmed, as it will show', () => {
+    const result = parseBannerFile('NZ:\n  heading: "  Kia ora  "\n  paragraphs: [" One. "]\n  primary: {label: " Give ", url: /give}\n');
+    expect(result.ok && result.overrides.NZ).toEqual({ heading: 'Kia ora', paragraphs: ['One.'], primary: { label: 'Give', url: '/give' } });
+  });
+
+  it('refuses copy that is not a mapping, or that leaves out what every banner needs', () => {
+    const result = parseBannerFile('US: just a sentence\nCA:\n  heading: Hi\n');
+    expect(!result.ok && result.problems.map((p) => `${p.line}: ${p.message}`)).toEqual([
+      '1: US must be a mapping with heading, paragraphs and primary',
+      '2: CA.paragraphs must be a list of one or more texts',
+      '2: CA.primary is required',
     ]);
   });
 });
