@@ -1,7 +1,7 @@
 /**
  * Broadsheet: the middleware, in the order every request meets it, then every
  * route. The handlers live in `routes/`, by what they serve; the contract
- * they keep is in `docs/contract.md`.
+ * they keep (routes, caching, regions) is in the README, under HTTP contract.
  */
 import { Hono } from 'hono';
 import { getConfig } from './config.ts';

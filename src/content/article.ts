@@ -1,5 +1,6 @@
 /**
- * The article format of DESIGN §1: YAML front matter, then a markdown body.
+ * The article format (README, Writing an article): YAML front matter, then a
+ * markdown body.
  *
  * {@link parseArticle} is the one parser and validator of that format. The
  * worker runs it on what it reads from KV and the publish command runs it on
@@ -37,6 +38,13 @@ export interface ArticleMeta {
   image?: ArticleImage;
   language: string;
   draft: boolean;
+}
+
+/** What lists, feeds and KV metadata show of an article: enough for a card, not the body. */
+export interface ArticleSummary extends Pick<ArticleMeta, 'slug' | 'title' | 'date' | 'updated' | 'standfirst' | 'section'> {
+  image?: Pick<ArticleImage, 'src' | 'alt'>;
+  /** Content hash of the article file. */
+  hash: string;
 }
 
 export interface Article extends ArticleMeta {

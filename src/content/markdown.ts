@@ -1,21 +1,27 @@
 /**
- * Markdown to safe HTML with `marked`, per DESIGN §1.
+ * Markdown to safe HTML with `marked`: CommonMark and GFM, with the departures
+ * listed in `test/worker/content/commonmark.test.ts`.
  *
  * `marked` does not sanitise, so safety is enforced here, in the renderer,
  * where every piece of output is produced: raw HTML is escaped into text, link
  * and image URLs pass the allowlist in `url.ts` or are dropped, and every
- * attribute value is escaped. What leaves {@link renderMarkdown} is safe to
+ * attribute value is escaped. What {@link PreparedBody.render} returns is safe to
  * place in a page as-is.
  */
 import { decodeHTMLStrict } from 'entities/decode';
 import { Marked, type Token, type TokensList, type Tokens } from 'marked';
 import { assessMarkdown } from './markdown-guard.ts';
-import type { Dimensions } from '../media/dimensions.ts';
 import { foldToSegment } from './slug.ts';
 import { encodeUrl, safeUrl, type UrlContext } from './url.ts';
 
 /** Ids the page template uses itself, which headings must not take. */
 const RESERVED_IDS = new Set(['main', 'support-heading', 'article-title']);
+
+/** An image's intrinsic size, in CSS pixels. */
+export interface Dimensions {
+  width: number;
+  height: number;
+}
 
 /**
  * What the renderer knows about images beyond their URL: intrinsic sizes (for
@@ -231,7 +237,7 @@ function renderPlainParagraphs(body: string): string {
 }
 
 /** A heading's plain text as an id: lower-case ASCII words joined by hyphens. */
-export function slugifyHeading(text: string): string {
+function slugifyHeading(text: string): string {
   return foldToSegment(text) || 'section';
 }
 
@@ -244,7 +250,7 @@ function uniqueId(text: string): string {
 }
 
 /** `"caption | credit"` to its parts; without a bar, the whole title is the caption. */
-export function splitCaption(title: string | null | undefined): { caption?: string; credit?: string } {
+function splitCaption(title: string | null | undefined): { caption?: string; credit?: string } {
   if (!title) return {};
   const bar = title.lastIndexOf('|');
   const caption = (bar === -1 ? title : title.slice(0, bar)).trim();
@@ -257,7 +263,7 @@ export function splitCaption(title: string | null | undefined): { caption?: stri
  * emphasis, links and nested images reduced to their text, entity references
  * decoded once (a backslash-escaped `&` stays as typed).
  */
-export function inlineText(tokens: Token[]): string {
+function inlineText(tokens: Token[]): string {
   let out = '';
   for (const token of tokens) {
     if ('tokens' in token && token.tokens) out += inlineText(token.tokens);

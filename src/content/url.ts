@@ -1,5 +1,5 @@
 /**
- * The URL allowlist of DESIGN §1, shared by the markdown renderer, the article
+ * The URL allowlist (README, Writing an article), shared by the markdown renderer, the article
  * validator and the banner validator.
  *
  * Browsers forgive a lot in a URL: they decode entities in attributes, drop tabs

@@ -1,5 +1,5 @@
 /**
- * HTTP caching per DESIGN §4: lifetimes, validators, purge tags and
+ * The caching contract (README, HTTP contract › Caching): lifetimes, validators, purge tags and
  * conditional requests (RFC 9110 §13), decided in one place.
  *
  * Validators are computed from what a response is made of (content hash,

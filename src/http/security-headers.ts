@@ -8,8 +8,8 @@ import type { MiddlewareHandler } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import { SUPPORT_SCRIPT_HASH } from '../region/banner-script.ts';
 
-/** The Content-Security-Policy directives, exported so tests can check them. */
-export const CONTENT_SECURITY_POLICY = {
+/** The Content-Security-Policy directives of every page (tests read the header each response sends). */
+const CONTENT_SECURITY_POLICY = {
   defaultSrc: ["'none'"],
   // The banner's dismiss script, by hash: never a per-request nonce, since pages are cached.
   scriptSrc: [SUPPORT_SCRIPT_HASH],

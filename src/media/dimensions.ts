@@ -5,10 +5,9 @@
  * other format, or a file it cannot make sense of, gives null.
  */
 
-export interface Dimensions {
-  width: number;
-  height: number;
-}
+import type { Dimensions } from '../content/markdown.ts';
+
+export type { Dimensions };
 
 /** How many leading bytes are enough for every supported format's header. */
 export const DIMENSION_BYTES = 256 * 1024;

@@ -6,7 +6,7 @@
 import type { KVNamespace } from '@cloudflare/workers-types';
 import type { Meter } from '../http/server-timing.ts';
 import type { ImageInfo } from '../content/markdown.ts';
-import { imageDimensions, type Dimensions } from './dimensions.ts';
+import { DIMENSION_BYTES, imageDimensions, type Dimensions } from './dimensions.ts';
 import { getMediaHead, type KvReadOptions } from '../storage/kv.ts';
 import { MEDIA_PREFIX, mediaType } from '../storage/kv-format.ts';
 import { LruCache } from '../storage/lru.ts';
@@ -39,7 +39,7 @@ export async function loadImageSizes(kv: KVNamespace, srcs: string[], options: K
     let size = sizes.get(name);
     if (size === undefined) {
       try {
-        const head = await getMediaHead(kv, name, options, meter);
+        const head = await getMediaHead(kv, name, DIMENSION_BYTES, options, meter);
         size = head ? imageDimensions(head) : null;
       } catch (error) {
         console.warn(JSON.stringify({ event: 'media.size', key: MEDIA_PREFIX + name, error: String(error) }));

@@ -11,7 +11,7 @@ import {
 import type { ArticleVersion } from '../articles/types.ts';
 import { verifyPreview } from '../content/preview-link.ts';
 import type { AppEnv } from '../http/app-env.ts';
-import { PRIVATE, articleTag, entityTag, lastModifiedOf } from '../http/cache-headers.ts';
+import { PRIVATE, articleTag, entityTag, lastModifiedOf, type Representation } from '../http/cache-headers.ts';
 import { renderContext } from '../http/context.ts';
 import { slugAfter } from '../http/request.ts';
 import { later, notFound, respond } from '../http/respond.ts';
@@ -28,13 +28,9 @@ const HTML = 'text/html; charset=utf-8';
 export async function articlePage(c: Context<AppEnv>): Promise<Response> {
   const found = await publishedArticle(c, '/articles/');
   if (found instanceof Response) return found;
-  const { slug, article, stale } = found;
+  const { article, stale } = found;
   const banner = await regionBanner(c);
-  const rep = {
-    etag: entityTag(article.hash.slice(0, 16), c.get('region'), c.get('config').pageVersion, banner.version),
-    lastModified: lastModifiedOf(article.meta.date, article.meta.updated),
-    tags: [articleTag(slug), 'articles'],
-  };
+  const rep = articleRepresentation(c, article, c.get('region'), 'articles', banner.version);
   return respond(c, rep, HTML, stale, () => c.get('meter').render(() => loadArticlePage(article, renderContext(c), banner)));
 }
 
@@ -42,12 +38,8 @@ export async function articlePage(c: Context<AppEnv>): Promise<Response> {
 export async function articleJson(c: Context<AppEnv>): Promise<Response> {
   const found = await publishedArticle(c, '/api/articles/');
   if (found instanceof Response) return found;
-  const { slug, article, stale } = found;
-  const rep = {
-    etag: entityTag(article.hash.slice(0, 16), 'json', c.get('config').pageVersion),
-    lastModified: lastModifiedOf(article.meta.date, article.meta.updated),
-    tags: [articleTag(slug), 'api'],
-  };
+  const { article, stale } = found;
+  const rep = articleRepresentation(c, article, 'json', 'api');
   return respond(c, rep, 'application/json; charset=utf-8', stale, async () => {
     const { bodyHtml } = await c.get('meter').render(() => loadArticleRender(article, renderContext(c)));
     return renderArticleJson(c.get('site'), article.meta, bodyHtml);
@@ -65,12 +57,8 @@ export async function galleryPage(c: Context<AppEnv>): Promise<Response> {
   }
   const found = await publishedArticle(c, '/gallery/');
   if (found instanceof Response) return found;
-  const { slug, article, stale } = found;
-  const rep = {
-    etag: entityTag(article.hash.slice(0, 16), 'gallery', c.get('config').pageVersion),
-    lastModified: lastModifiedOf(article.meta.date, article.meta.updated),
-    tags: [articleTag(slug), 'articles'],
-  };
+  const { article, stale } = found;
+  const rep = articleRepresentation(c, article, 'gallery', 'articles');
   return respond(c, rep, HTML, stale, () => c.get('meter').render(() => loadGalleryPage(article, renderContext(c))));
 }
 
@@ -126,7 +114,7 @@ async function publishedArticle(c: Context<AppEnv>, prefix: string) {
   if (version.meta.draft) return notFound(c);
   const publishedAt = Date.parse(version.meta.date);
   if (publishedAt > now) return notFound(c, publishedAt);
-  return { slug, article: version, stale: loaded.stale };
+  return { article: version, stale: loaded.stale };
 }
 
 /** The reader's banner: editors' copy from KV when they have published some, else the code default. */
@@ -134,4 +122,19 @@ async function regionBanner(c: Context<AppEnv>): Promise<RenderedBanner> {
   const config = c.get('config');
   const overrides = await loadBannerOverrides(c.env.ARTICLES, config.kvOptions, { now: c.get('now'), meter: c.get('meter') });
   return bannerFor(c.get('region'), overrides[c.get('region')]);
+}
+
+/**
+ * What caches need to know of one response made from `article`: an ETag from
+ * its content hash, the variant (the region group, or what the route makes),
+ * the page version and the banner's version when there is a banner;
+ * Last-Modified from its dates; and the article's purge tag with the route's.
+ */
+function articleRepresentation(c: Context<AppEnv>, article: ArticleVersion, variant: string, routeTag: string, bannerVersion?: string): Representation {
+  const parts = [article.hash.slice(0, 16), variant, c.get('config').pageVersion];
+  return {
+    etag: entityTag(...(bannerVersion === undefined ? parts : [...parts, bannerVersion])),
+    lastModified: lastModifiedOf(article.meta.date, article.meta.updated),
+    tags: [articleTag(article.slug), routeTag],
+  };
 }

@@ -10,7 +10,7 @@
  * what a person browsing the namespace wants to see), so the reconciler can
  * compare KV with the D1 index from one `list` per 1,000 keys.
  */
-import type { ArticleMeta } from '../content/article.ts';
+import type { ArticleMeta, ArticleSummary } from '../content/article.ts';
 
 export const MEDIA_PREFIX = 'media/';
 export const BANNERS_KEY = 'config/banners';
@@ -19,17 +19,8 @@ export const BANNERS_KEY = 'config/banners';
 export const MAX_METADATA_BYTES = 1024;
 
 /** An article as its key's metadata describes it. */
-export interface MetadataEntry {
-  slug: string;
-  title: string;
-  date: string;
-  updated?: string;
-  standfirst?: string;
-  section?: string;
+export interface MetadataEntry extends ArticleSummary {
   draft: boolean;
-  /** Content hash of the KV value. */
-  hash: string;
-  image?: { src: string; alt: string };
 }
 
 /** The metadata the publish command stores with each article key. */

@@ -6,7 +6,6 @@
  */
 import type { KVNamespace, KVNamespaceListResult } from '@cloudflare/workers-types';
 import type { Meter } from '../http/server-timing.ts';
-import { DIMENSION_BYTES } from '../media/dimensions.ts';
 import { isValidSlug } from '../content/slug.ts';
 import { StoredContentError, storageCall } from './failures.ts';
 import { BANNERS_KEY, MEDIA_PREFIX, contentHash, entryFromMetadata, mediaType } from './kv-format.ts';
@@ -65,8 +64,8 @@ export async function getMedia(
   return value === null ? null : { body: value, contentType };
 }
 
-/** The first {@link DIMENSION_BYTES} of a media file (enough to read its size); null when missing. */
-export async function getMediaHead(kv: KVNamespace, name: string, options: KvReadOptions, meter?: Meter): Promise<Uint8Array | null> {
+/** The first `bytes` of a media file (enough to read its size); null when missing. */
+export async function getMediaHead(kv: KVNamespace, name: string, bytes: number, options: KvReadOptions, meter?: Meter): Promise<Uint8Array | null> {
   const stream = await callKv(`get ${MEDIA_PREFIX}${name}`, options, meter, () =>
     kv.get(MEDIA_PREFIX + name, { type: 'stream', cacheTtl: options.cacheTtl }),
   );
@@ -75,7 +74,7 @@ export async function getMediaHead(kv: KVNamespace, name: string, options: KvRea
   const chunks: Uint8Array[] = [];
   let length = 0;
   try {
-    while (length < DIMENSION_BYTES) {
+    while (length < bytes) {
       const { done, value } = await reader.read();
       if (done) break;
       chunks.push(value);
@@ -84,7 +83,7 @@ export async function getMediaHead(kv: KVNamespace, name: string, options: KvRea
   } finally {
     await reader.cancel().catch(() => {});
   }
-  const head = new Uint8Array(Math.min(length, DIMENSION_BYTES));
+  const head = new Uint8Array(Math.min(length, bytes));
   let offset = 0;
   for (const chunk of chunks) {
     const part = chunk.subarray(0, head.length - offset);

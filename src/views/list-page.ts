@@ -4,21 +4,13 @@
  */
 import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
+import type { ArticleSummary } from '../content/article.ts';
 import { safeUrl } from '../content/url.ts';
 import { formatDate, layout, pagination, sectionLabel, type Site } from './layout.ts';
 
 /** What a list, a feed or a search result shows of one article. */
-export interface ListEntry {
-  slug: string;
-  title: string;
-  date: string;
-  updated?: string;
-  standfirst?: string;
-  section?: string;
-  /** Content hash of the article file. */
-  hash: string;
+export interface ListEntry extends ArticleSummary {
   language: string;
-  image?: { src: string; alt: string };
 }
 
 /** Which list a page shows. */

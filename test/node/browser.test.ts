@@ -57,6 +57,19 @@ async function open(path: string, options: BrowserContextOptions = {}, country =
   return { context, page, problems, status: response?.status() };
 }
 
+/** The page's cumulative layout shift, from load until 300 ms after it (not caused by input). */
+function layoutShift(page: Page): Promise<number> {
+  return page.evaluate(() => new Promise<number>((resolve) => {
+    let total = 0;
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean })[]) {
+        if (!entry.hadRecentInput) total += entry.value;
+      }
+    }).observe({ type: 'layout-shift', buffered: true });
+    setTimeout(() => resolve(total), 300);
+  }));
+}
+
 async function axeViolations(page: Page): Promise<string[]> {
   await page.evaluate(axeSource);
   const results = await page.evaluate(() =>
@@ -196,15 +209,7 @@ describe('the gallery', () => {
 
   it('does not shift as its pictures load, and every picture has its alt text and caption', async () => {
     const { context, page } = await open(pages.gallery!, { viewport: { width: 375, height: 800 } });
-    const shift = await page.evaluate(() => new Promise<number>((resolve) => {
-      let total = 0;
-      new PerformanceObserver((list) => {
-        for (const entry of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean })[]) {
-          if (!entry.hadRecentInput) total += entry.value;
-        }
-      }).observe({ type: 'layout-shift', buffered: true });
-      setTimeout(() => resolve(total), 300);
-    }));
+    const shift = await layoutShift(page);
     expect(shift).toBeLessThan(0.05);
     const items = page.locator('.gallery-item');
     expect(await items.count()).toBe(4);
@@ -222,15 +227,7 @@ describe('the article page', () => {
       const { context, page } = await open(FIGURES, {}, country);
       expect(await page.locator('aside.support').getAttribute('data-region')).toBe(group);
       expect(await page.locator('h1').count()).toBe(1);
-      const shift = await page.evaluate(() => new Promise<number>((resolve) => {
-        let total = 0;
-        new PerformanceObserver((list) => {
-          for (const entry of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean })[]) {
-            if (!entry.hadRecentInput) total += entry.value;
-          }
-        }).observe({ type: 'layout-shift', buffered: true });
-        setTimeout(() => resolve(total), 300);
-      }));
+      const shift = await layoutShift(page);
       expect(shift).toBeLessThan(0.05);
       for (const img of await page.locator('.article img').all()) {
         expect(await img.getAttribute('width')).toMatch(/^\d+$/);

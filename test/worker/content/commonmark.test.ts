@@ -19,8 +19,8 @@ const CAPTION: Reason = 'image title shown as a caption';
 const AUTOLINK: Reason = 'GFM autolink';
 
 /**
- * Where Broadsheet renders differently from the spec on purpose (DESIGN: the
- * article format), by example number.
+ * Where Broadsheet renders differently from the spec on purpose (README:
+ * Writing an article), by example number.
  */
 const DEPARTURES: Record<number, Reason> = {
   // Raw HTML (blocks, inline tags, comments, declarations, and the tabs and entities

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { slugifyHeading, splitCaption } from '../../../src/content/markdown.ts';
 import { safeUrl } from '../../../src/content/url.ts';
 import { bodyText, renderMarkdown } from '../support/helpers.ts';
 
@@ -35,11 +34,11 @@ describe('figures', () => {
     expect(html).not.toContain('<i>');
   });
 
-  it('parses captions', () => {
-    expect(splitCaption('Only a caption')).toEqual({ caption: 'Only a caption' });
-    expect(splitCaption('A | B | C')).toEqual({ caption: 'A | B', credit: 'C' });
-    expect(splitCaption('| Credit only')).toEqual({ credit: 'Credit only' });
-    expect(splitCaption(undefined)).toEqual({});
+  it('splits a title at its last | into caption and credit', () => {
+    const figure = (title: string) => renderMarkdown(`![x](/m.svg "${title}")`);
+    expect(figure('Only a caption')).toContain('<figcaption>Only a caption</figcaption>');
+    expect(figure('A | B | C')).toContain('<figcaption>A | B <span class="credit">C</span></figcaption>');
+    expect(figure('| Credit only')).toContain('<figcaption><span class="credit">Credit only</span></figcaption>');
   });
 });
 
@@ -54,8 +53,8 @@ describe('headings', () => {
   });
 
   it('falls back to a generic id for headings without letters', () => {
-    expect(slugifyHeading('???')).toBe('section');
-    expect(slugifyHeading('Ünïcödé Straße')).toBe('unicode-stra-e');
+    expect(renderMarkdown('## ???')).toContain('<h2 id="section">???</h2>');
+    expect(renderMarkdown('## Ünïcödé Straße')).toContain('<h2 id="unicode-stra-e">Ünïcödé Straße</h2>');
   });
 });
 
