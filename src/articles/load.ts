@@ -36,6 +36,8 @@ export async function loadArticle(
   kv: KVNamespace, slug: string, options: LoadOptions, { now, meter }: { now: number; meter?: Meter },
 ): Promise<LoadedArticle | null> {
   const parsedOf = (hash: string) => cached('parsed', parsedKey(slug, hash), options.cacheBytes);
+  // What this request parsed itself: used even when the render cache cannot keep it (a file over its budget).
+  let justParsed: ParsedArticle | undefined;
   const read = await versions.get(slug, {
     now,
     ttlMs: options.isolateTtl * 1000,
@@ -44,13 +46,14 @@ export async function loadArticle(
     keep: (hash) => hash === null || parsedOf(hash) !== undefined,
   }, async () => {
     const stored = await getArticle(kv, slug, options, meter);
-    if (stored && !parsedOf(stored.hash)) {
-      keep('parsed', parsedKey(slug, stored.hash), parse(slug, stored.hash, stored.source), stored.source.length * 2 + 512, options.cacheBytes);
+    if (stored) {
+      justParsed = parsedOf(stored.hash) ?? parse(slug, stored.hash, stored.source);
+      keep('parsed', parsedKey(slug, stored.hash), justParsed, stored.source.length * 2 + 512, options.cacheBytes);
     }
     return stored?.hash ?? null;
   });
   if (read.value === null) return null;
-  const parsed = parsedOf(read.value);
+  const parsed = justParsed ?? parsedOf(read.value);
   if (!parsed) {
     if (read.stale) throw read.error; // the last good version has left memory too
     throw new Error(`${slug}: parsed version missing right after it was read`);

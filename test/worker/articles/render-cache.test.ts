@@ -24,3 +24,16 @@ describe('the render cache', () => {
     expect(await rendered(0)).toBe(false);
   });
 });
+
+describe('an article larger than the whole budget', () => {
+  it('is still served, though its parsed file is never kept', async () => {
+    const body = 'Paragraph of a very long report. '.repeat(18_000) + '\n\nThe last line.\n'; // ~600 KB, which counts double
+    await seedArticle('cache/huge', articleFile('title: Too big to keep\ndate: 2026-11-01', body));
+    for (let i = 0; i < 2; i++) {
+      const res = await fetchApp('/articles/cache/huge', { bindings: { RENDER_CACHE_MB: '1' } });
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain('The last line.');
+    }
+    expect(renderCacheContents().some((e) => e.kind === 'parsed' && e.key.includes('cache/huge'))).toBe(false);
+  });
+});
