@@ -5,7 +5,7 @@
  * `no-store`, while D1 is failing.
  */
 import { LruCache } from '../storage/lru.ts';
-import { StorageUnavailableError } from '../storage/failures.ts';
+import { logStale, StorageUnavailableError } from '../storage/failures.ts';
 
 export interface ListBody {
   bytes: Uint8Array;
@@ -54,6 +54,6 @@ export function lastListBody(key: string, budgetBytes: number, error: StorageUna
 }
 
 function staleCopy(key: string, kept: { etag: string; bytes: Uint8Array }, error: Error): ListBody {
-  console.warn(JSON.stringify({ event: 'storage.stale', what: key, error: error.message }));
+  logStale('list bodies', key, error);
   return { ...kept, stale: true };
 }

@@ -20,6 +20,14 @@ export class StoredContentError extends Error {
   }
 }
 
+/**
+ * The one log line for serving a last good copy because storage failed:
+ * `cache` names what kept the copy (a memo or the list bodies), `key` which one.
+ */
+export function logStale(cache: string, key: string, error: Error): void {
+  console.warn(JSON.stringify({ event: 'storage.stale', cache, key, error: error.message }));
+}
+
 /** Runs a storage call, turning a throw or a hang past `timeoutMs` into {@link StorageUnavailableError}. */
 export async function storageCall<T>(what: string, timeoutMs: number, call: () => Promise<T>): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;

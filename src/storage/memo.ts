@@ -11,7 +11,7 @@
  * the others keep using what the memo holds until that refresh lands, or until
  * it has taken longer than a storage call may (its request may have been cancelled).
  */
-import { StorageUnavailableError } from './failures.ts';
+import { logStale, StorageUnavailableError } from './failures.ts';
 import { LruCache } from './lru.ts';
 
 /** One remembered read. */
@@ -75,7 +75,7 @@ export class Memo<V> {
     } catch (error) {
       if (entry) entry.refreshingSince = undefined;
       if (error instanceof StorageUnavailableError && entry) {
-        console.warn(JSON.stringify({ event: 'storage.stale', memo: this.name, key, error: error.message }));
+        logStale(this.name, key, error);
         return { value: entry.value, stale: true, error };
       }
       throw error;

@@ -12,6 +12,11 @@ function logged(spy: { mock: { calls: unknown[][] } }): string {
   return spy.mock.calls.map((args) => args.join(' ')).join('\n');
 }
 
+/** The `storage.stale` log lines written while the spy watched. */
+function staleLines(spy: { mock: { calls: unknown[][] } }): unknown[] {
+  return spy.mock.calls.map((args) => JSON.parse(String(args[0]))).filter((line) => line.event === 'storage.stale');
+}
+
 beforeAll(async () => {
   await seedArticle('cache-me', articleFile('title: Caching\ndate: 2026-11-20T08:30:00Z', 'First text.\n'));
   await seedArticle('good', articleFile('title: Still fine\ndate: 2026-11-01'));
@@ -34,11 +39,16 @@ describe('when KV fails', () => {
     const good = await fetchApp(PATH, { headers: { 'CF-IPCountry': 'CA' }, bindings });
     expect(good.status).toBe(200);
     set('throw');
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     const stale = await fetchApp(PATH, { headers: { 'CF-IPCountry': 'CA' }, bindings });
     expect(stale.status).toBe(200);
     expect(bannerRegion(await stale.text())).toBe('CA');
     expect(stale.headers.get('Cache-Control')).toBe('no-store');
     expect(stale.headers.get('CDN-Cache-Control')).toBe('no-store');
+    expect(staleLines(warn)).toEqual([
+      expect.objectContaining({ cache: 'article', key: 'cache-me' }),
+      expect.objectContaining({ cache: 'banner copy', key: 'config/banners' }),
+    ]);
   });
 
   it('answers 503 with Retry-After and no-store when there is no good copy', async () => {
@@ -87,11 +97,13 @@ describe('when D1 fails', () => {
     const fresh = await fetchApp('/feed.xml', { bindings });
     expect(fresh.status).toBe(200);
     await seedArticle('feed-change', articleFile('title: A change to the index\ndate: 2026-02-01'));
-    set('throw');
+    set('throw', 1);
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     const stale = await fetchApp('/feed.xml', { bindings });
     expect(stale.status).toBe(200);
     expect(stale.headers.get('Cache-Control')).toBe('no-store');
     expect(await stale.text()).toBe(await fresh.text());
+    expect(staleLines(warn)).toEqual([expect.objectContaining({ cache: 'list bodies' })]);
   });
 
   it('answers 503 with Retry-After and no-store for a list never rendered before', async () => {

@@ -51,7 +51,7 @@ describe('Memo', () => {
     const result = await memo.get('k', options(6000), failing);
     expect(result).toMatchObject({ value: 'good', stale: true });
     expect(warn).toHaveBeenCalledTimes(1);
-    expect(JSON.parse(String(warn.mock.calls[0]![0]))).toMatchObject({ event: 'storage.stale', memo: 'banner copy', key: 'k' });
+    expect(JSON.parse(String(warn.mock.calls[0]![0]))).toMatchObject({ event: 'storage.stale', cache: 'banner copy', key: 'k' });
     // The failed refresh does not count as one under way: the next request tries again.
     expect(await memo.get('k', options(6001), async () => 'back')).toEqual({ value: 'back', stale: false });
   });

@@ -26,13 +26,15 @@ export function switchableKv(real: KVNamespace) {
 }
 
 /**
- * A D1 binding that works until told to throw or to hang. Statements and
- * sessions are wrapped too, so the failure comes where a real one would: when
- * a query runs.
+ * A D1 binding that works until told to throw or to hang, optionally only
+ * after `after` more queries have worked (to fail a route's second query).
+ * Statements and sessions are wrapped too, so the failure comes where a real
+ * one would: when a query runs.
  */
 export function switchableD1(real: D1Database) {
   let mode: Mode = 'ok';
   let queries = 0;
+  let failFrom = 0;
   const wrap = <T extends object>(target: T): T => new Proxy(target, {
     get(inner, prop) {
       const value = Reflect.get(inner, prop);
@@ -42,11 +44,15 @@ export function switchableD1(real: D1Database) {
       }
       return (...args: unknown[]) => {
         queries++;
-        return failure(mode, 'D1') ?? value.apply(inner, args);
+        return (queries > failFrom ? failure(mode, 'D1') : undefined) ?? value.apply(inner, args);
       };
     },
   });
-  return { db: wrap(real), set: (next: Mode) => void (mode = next), queries: () => queries };
+  const set = (next: Mode, after = 0): void => {
+    mode = next;
+    failFrom = queries + after;
+  };
+  return { db: wrap(real), set, queries: () => queries };
 }
 
 /** A KV binding whose `list` fails the request: reader routes must never list KV. */
