@@ -45,5 +45,5 @@ export async function ensureIndexed(db: IndexDb, version: ArticleVersion, contex
 
 /** Forgets what this isolate knows (tests that rewrite the index under it). */
 export function forgetIndexedVersions(): void {
-  for (const key of [...indexed.keys()]) indexed.delete(key);
+  indexed.clear();
 }

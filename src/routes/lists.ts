@@ -45,18 +45,16 @@ export const frontPage: Handler<AppEnv> = (c) => listPage(c, FRONT, '');
 export const frontFeed: Handler<AppEnv> = (c) => listFeed(c, FRONT, '');
 
 /** `/<kind>/:key`: a section's, topic's or author's page. */
-export function listPageOf(kind: ListKind): Handler<AppEnv> {
-  return (c) => {
-    const key = c.req.param('key') ?? '';
-    return SEGMENT_PATTERN.test(key) ? listPage(c, kind, key) : notFound(c);
-  };
-}
+export const listPageOf = (kind: ListKind): Handler<AppEnv> => withKey(kind, listPage);
 
 /** `/<kind>/:key/feed.xml`: a section's, topic's or author's feed. */
-export function listFeedOf(kind: ListKind): Handler<AppEnv> {
+export const listFeedOf = (kind: ListKind): Handler<AppEnv> => withKey(kind, listFeed);
+
+/** A handler for `kind`'s lists that answers a malformed key with a 404, without asking D1. */
+function withKey(kind: ListKind, serve: (c: Context<AppEnv>, kind: ListKind, key: string) => Promise<Response>): Handler<AppEnv> {
   return (c) => {
     const key = c.req.param('key') ?? '';
-    return SEGMENT_PATTERN.test(key) ? listFeed(c, kind, key) : notFound(c);
+    return SEGMENT_PATTERN.test(key) ? serve(c, kind, key) : notFound(c);
   };
 }
 

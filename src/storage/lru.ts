@@ -75,6 +75,12 @@ export class LruCache<V> {
     }
   }
 
+  /** Forgets every entry. */
+  clear(): void {
+    this.#entries.clear();
+    this.#used = 0;
+  }
+
   delete(key: string): void {
     const entry = this.#entries.get(key);
     if (!entry) return;

@@ -24,4 +24,14 @@ describe('LruCache', () => {
     expect(cache.has('k4999')).toBe(true);
     expect(cache.has('k0')).toBe(false);
   });
+
+  it('forgets everything on clear, and counts from zero again', () => {
+    const cache = new LruCache<string>(100);
+    cache.set('a', 'A', 60);
+    cache.set('b', 'B', 30);
+    cache.clear();
+    expect([cache.size, cache.used, cache.has('a')]).toEqual([0, 0, false]);
+    cache.set('c', 'C', 100);
+    expect(cache.get('c')).toBe('C');
+  });
 });
