@@ -6,6 +6,11 @@
  * throws a {@link ConfigError} naming the variable, which the app's error path
  * turns into an uncached 500 rather than silently running with a guess.
  */
+import type { LoadOptions } from './articles/load.ts';
+import { fingerprint } from './content/fingerprint.ts';
+import { SEGMENT_PATTERN } from './content/slug.ts';
+import type { Site } from './views/layout.ts';
+import { STYLESHEET_VERSION, TEMPLATE_VERSION } from './views/styles.ts';
 
 /** Where a reader's country may come from: a request header, or `request.cf.country`. */
 export type RegionSource = { kind: 'header'; name: string } | { kind: 'cf' };
@@ -97,12 +102,6 @@ export type ConfigVars = Partial<Record<(typeof ENV_VARS)[number], string | numb
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
-
-import type { LoadOptions } from './articles/load.ts';
-import { fingerprint } from './content/fingerprint.ts';
-import { SEGMENT_PATTERN } from './content/slug.ts';
-import type { Site } from './views/layout.ts';
-import { STYLESHEET_VERSION, TEMPLATE_VERSION } from './views/styles.ts';
 
 const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 const CF_COUNTRY = 'cf.country';
