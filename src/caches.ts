@@ -17,8 +17,6 @@ export const CACHE_BOUNDS = {
   listStates: 2_000,
   /** Banner copy files read from KV (one key; the memo holds its last read). */
   bannerFiles: 1,
-  /** Article versions known to be in the D1 index, so serving them again writes nothing. */
-  indexedVersions: 50_000,
   /** Media whose intrinsic width and height were read from their first bytes. */
   imageSizes: 10_000,
   /** `Last-Modified` dates, formatted once per second of time. */

@@ -163,7 +163,7 @@ function parseSettings(env: ConfigVars): Settings {
   return {
     siteName,
     siteUrl: siteUrl || null,
-    region: { sources: regionSources, vary: regionSources.flatMap((s) => (s.kind === 'header' ? [s.name] : [])).join(', ') },
+    region: { sources: regionSources, vary: varyFor(regionSources) },
     browserMaxAge: seconds(env, 'BROWSER_MAX_AGE', 60),
     cdnMaxAge: seconds(env, 'CDN_MAX_AGE', 300),
     staleWhileRevalidate: seconds(env, 'STALE_WHILE_REVALIDATE', 60),
@@ -187,6 +187,22 @@ function parseSettings(env: ConfigVars): Settings {
     sections,
     imageResizing,
   };
+}
+
+/**
+ * The `Vary` value for region-dependent responses: every configured header,
+ * once each. `request.cf.country` is not a header a cache can see, but it is
+ * Cloudflare's reading of the connecting IP, which Cloudflare also sends as
+ * `CF-IPCountry`; so that source varies on `CF-IPCountry`, and a cache is
+ * never left with no `Vary` at all.
+ */
+export function varyFor(sources: readonly RegionSource[]): string {
+  const names: string[] = [];
+  for (const source of sources) {
+    const name = source.kind === 'header' ? source.name : 'CF-IPCountry';
+    if (!names.some((n) => n.toLowerCase() === name.toLowerCase())) names.push(name);
+  }
+  return names.join(', ');
 }
 
 /** Parses `"CF-IPCountry, cf.country"` into sources, refusing anything that is not a header name. */

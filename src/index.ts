@@ -1,12 +1,22 @@
 /**
- * Broadsheet: the middleware, in the order every request meets it, then every
- * route. The handlers live in `routes/`, by what they serve; the contract
- * they keep (routes, caching, regions) is in the README, under HTTP contract.
+ * Broadsheet: the worker's two entry points, then the app's middleware in the
+ * order every request meets it, then every route. The handlers live in
+ * `routes/`, by what they serve; the contract they keep (routes, caching,
+ * regions) is in the README, under HTTP contract.
+ *
+ * The default entry point is the gateway (`edge/gateway.ts`), which Workers
+ * Cache does not cache (`[exports.default]` in wrangler.toml): it partitions
+ * each request and calls `Pages`, which Workers Cache sits in front of.
  */
+import { WorkerEntrypoint } from 'cloudflare:workers';
 import { Hono } from 'hono';
 import { getConfig } from './config.ts';
 import type { AppEnv } from './http/app-env.ts';
-import { onlyGetAndHead, requestContext } from './http/context.ts';
+import type { PurgeBody } from './content/purge-request.ts';
+import { gateway } from './edge/gateway.ts';
+import type { CacheProps } from './edge/partition.ts';
+import { purgeWorkersCache, type PurgeOutcome } from './edge/purge.ts';
+import { executionContext, onlyGetAndHead, requestContext } from './http/context.ts';
 import { mediaHeaders, securityHeaders } from './http/security-headers.ts';
 import { reconcileOnSchedule } from './indexing/scheduled.ts';
 import { regionDetector } from './region/region.ts';
@@ -15,7 +25,7 @@ import { favicon, media, stylesheet } from './routes/assets.ts';
 import { errorPage, notFoundPage } from './routes/errors.ts';
 import { LIST_KINDS, frontFeed, frontPage, listFeedOf, listPageOf, searchPage } from './routes/lists.ts';
 import { robots, sitemapFile, sitemapIndex } from './routes/sitemaps.ts';
-import { STYLESHEET_PATH } from './views/styles.ts';
+import { STYLESHEET_ROUTE } from './views/styles.ts';
 
 export type { AppEnv } from './http/app-env.ts';
 
@@ -28,7 +38,7 @@ app.use('*', onlyGetAndHead);
 app.use('*', requestContext);
 
 /** The reader's region group, for the pages that carry a banner; they vary on the configured headers. */
-const byRegion = regionDetector((env) => getConfig(env as Env).region);
+const byRegion = regionDetector((env) => getConfig(env as Env).region, (c) => executionContext(c)?.props?.group);
 
 // Articles, from KV.
 app.get('/articles/*', byRegion, articlePage);
@@ -52,10 +62,25 @@ app.get('/robots.txt', robots);
 
 // Files.
 app.get('/media/*', media);
-app.get(STYLESHEET_PATH, stylesheet);
+app.get(STYLESHEET_ROUTE, stylesheet);
 app.get('/favicon.svg', favicon);
 
 app.notFound(notFoundPage);
 app.onError(errorPage);
 
-export default { fetch: app.fetch, scheduled: reconcileOnSchedule };
+/**
+ * The cached entry point: every page, behind Workers Cache, keyed by its URL
+ * and `ctx.props` (the region group, on pages with a banner). It also purges
+ * that cache, since a purge reaches only the entry point that makes it.
+ */
+export class Pages extends WorkerEntrypoint<Env, CacheProps> {
+  override fetch(request: Request): Promise<Response> {
+    return Promise.resolve(app.fetch(request, this.env, this.ctx));
+  }
+
+  purge(body: PurgeBody): Promise<PurgeOutcome> {
+    return purgeWorkersCache(this.ctx.cache, body);
+  }
+}
+
+export default { fetch: gateway(app.fetch), scheduled: reconcileOnSchedule };

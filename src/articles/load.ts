@@ -26,22 +26,24 @@ export interface LoadOptions extends KvReadOptions {
 const versions = new Memo<string | null>('article', CACHE_BOUNDS.articleVersions);
 
 /**
- * Reads and parses an article; null when there is no such key. Drafts and
+ * Reads and parses an article; null when there is no such key. `fresh`
+ * skips the isolate memo and reads KV again. Drafts and
  * scheduled articles are returned too: the caller decides who may see them.
  * When KV fails, the last good version comes back marked stale if it is still
  * in memory; otherwise the failure propagates. A stored file that does not
  * parse throws {@link StoredContentError}.
  */
 export async function loadArticle(
-  kv: KVNamespace, slug: string, options: LoadOptions, { now, meter }: { now: number; meter?: Meter },
+  kv: KVNamespace, slug: string, options: LoadOptions, { now, meter, fresh = false }: { now: number; meter?: Meter; fresh?: boolean },
 ): Promise<LoadedArticle | null> {
   const parsedOf = (hash: string) => cached('parsed', parsedKey(slug, hash), options.cacheBytes);
   // What this request parsed itself: used even when the render cache cannot keep it (a file over its budget).
   let justParsed: ParsedArticle | undefined;
   const read = await versions.get(slug, {
     now,
-    ttlMs: options.isolateTtl * 1000,
-    refreshLimitMs: options.timeoutMs,
+    // `fresh`: the index says a newer version exists, so what this isolate remembers will not do.
+    ttlMs: fresh ? 0 : options.isolateTtl * 1000,
+    refreshLimitMs: fresh ? 0 : options.timeoutMs,
     // A remembered version whose parse was evicted is read again.
     keep: (hash) => hash === null || parsedOf(hash) !== undefined,
   }, async () => {

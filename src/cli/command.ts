@@ -1,5 +1,5 @@
 /**
- * What publish and unpublish share as command-line programs: the flags, the
+ * What the editors' commands share as command-line programs: the flags, the
  * usage message, and the exit codes (0 done, 1 problems, 2 bad usage).
  */
 import path from 'node:path';
@@ -10,10 +10,12 @@ export interface CommandLine {
   target: Target;
   positionals: string[];
   dryRun: boolean;
+  /** The command's own boolean flags that were given. */
+  flags: Set<string>;
 }
 
-/** Parses the command line shared by publish and unpublish. */
-export function parseCommandLine(argv: string[]): CommandLine {
+/** Parses the command line the editors' commands share, plus a command's own boolean `flags`. */
+export function parseCommandLine(argv: string[], flags: readonly string[] = []): CommandLine {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -22,6 +24,7 @@ export function parseCommandLine(argv: string[]): CommandLine {
       remote: { type: 'boolean' },
       'dry-run': { type: 'boolean' },
       'persist-to': { type: 'string' },
+      ...Object.fromEntries(flags.map((f) => [f, { type: 'boolean' as const }])),
     },
   });
   if (values.local && values.remote) throw new Error('choose one of --local and --remote');
@@ -30,6 +33,7 @@ export function parseCommandLine(argv: string[]): CommandLine {
     target: { remote: values.remote === true, ...(values['persist-to'] && { persistTo: path.resolve(values['persist-to']) }) },
     positionals,
     dryRun: values['dry-run'] === true,
+    flags: new Set(flags.filter((f) => (values as Record<string, unknown>)[f] === true)),
   };
 }
 
@@ -38,11 +42,12 @@ export async function runCommand(
   name: string,
   usage: string,
   run: (parsed: CommandLine, root: string, log: (line: string) => void) => Promise<number>,
+  flags: readonly string[] = [],
 ): Promise<void> {
   const root = path.resolve(import.meta.dirname, '..', '..');
   let parsed: CommandLine;
   try {
-    parsed = parseCommandLine(process.argv.slice(2));
+    parsed = parseCommandLine(process.argv.slice(2), flags);
   } catch (error) {
     console.error(`${name}: ${error instanceof Error ? error.message : error}\nusage: npm run ${name} -- ${usage}`);
     process.exit(2);

@@ -8,8 +8,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { IndexRow } from '../storage/index-rows.ts';
+import type { TaggedVersion } from '../content/cache-tags.ts';
 import {
-  INDEXED_HASHES_SQL, sqlLiteral, toSqlScript, writeRowsStatements, type Statement, type WriteContext,
+  INDEXED_HASHES_SQL, indexedListsStatement, inlineStatement, toSqlScript, writeRowsStatements, type Statement, type WriteContext,
 } from '../storage/index-sql.ts';
 import { indexTargetArgs, runOrThrow, type Target, type WranglerRunner } from './wrangler.ts';
 
@@ -19,15 +20,22 @@ const STATEMENT_BYTES = 90_000;
 /** Above this many slugs, reading the whole index's hashes is cheaper than naming them. */
 const NAMED_LOOKUP_LIMIT = 1000;
 
+/** What the index holds for one slug: its content hash and, when the slugs were few enough to name, what purging needs. */
+export interface IndexedArticle {
+  hash: string;
+  version?: TaggedVersion;
+}
+
 /**
- * The content hash the index holds for each slug: for `slugs` only when they
- * are few, else for every row. A missing table means the migrations were never
- * applied, which gets its own message.
+ * What the index holds for each slug: for `slugs` only when they are few
+ * (with each row's lists, so a change can purge the lists it leaves), else
+ * every row's hash alone (an import that large purges broad tags anyway). A
+ * missing table means the migrations were never applied, which gets its own
+ * message.
  */
-export async function readIndexedHashes(runner: WranglerRunner, target: Target, slugs?: string[]): Promise<Map<string, string>> {
-  const sql = slugs && slugs.length <= NAMED_LOOKUP_LIMIT
-    ? `SELECT slug, hash FROM articles WHERE slug IN (SELECT value FROM json_each(${sqlLiteral(JSON.stringify(slugs))}))`
-    : INDEXED_HASHES_SQL;
+export async function readIndexed(runner: WranglerRunner, target: Target, slugs?: string[]): Promise<Map<string, IndexedArticle>> {
+  const named = slugs !== undefined && slugs.length <= NAMED_LOOKUP_LIMIT;
+  const sql = named ? inlineStatement(indexedListsStatement(slugs)) : INDEXED_HASHES_SQL;
   const result = await runner(['d1', 'execute', ...indexTargetArgs(target), '--json', '--command', sql]);
   if (result.code !== 0) {
     const output = `${result.stderr}\n${result.stdout}`;
@@ -36,8 +44,11 @@ export async function readIndexedHashes(runner: WranglerRunner, target: Target, 
     }
     throw new Error(`wrangler d1 execute failed (exit ${result.code}):\n${output.trim()}`);
   }
-  const rows = parseQueryOutput<{ slug: string; hash: string }>(result.stdout);
-  return new Map(rows.map((r) => [r.slug, r.hash]));
+  const rows = parseQueryOutput<{ slug: string; hash: string; publishedAt?: number; draft?: number; lists?: string }>(result.stdout);
+  return new Map(rows.map((r) => [r.slug, {
+    hash: r.hash,
+    ...(named && { version: { slug: r.slug, publishedAt: r.publishedAt!, draft: r.draft === 1, lists: JSON.parse(r.lists ?? '[]') as string[] } }),
+  }]));
 }
 
 /** The rows of `wrangler d1 execute --json`: an array with one result per statement. */

@@ -9,18 +9,25 @@
  * 3. Writes the rest through `wrangler kv bulk put`: media first, then banner
  *    copy, then articles with their content hash in the metadata.
  * 4. Writes the index rows of every article whose row is missing or at
- *    another version, in one `wrangler d1 execute` (one transaction).
+ *    another version, and the banner copy's version, in one
+ *    `wrangler d1 execute` (one transaction).
+ * 5. Purges what changed from every cache (`purger.ts`): the articles' pages
+ *    and every list they leave or join, or every article page for new
+ *    banner copy. A failed purge is reported, never undoes the publish.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { previewPath } from '../content/preview-link.ts';
+import { ARTICLES_TAG, INDEX_TAG, tagsForChange } from '../content/cache-tags.ts';
 import { indexRow } from '../storage/index-rows.ts';
+import { configFileStatement } from '../storage/index-sql.ts';
 import { BANNERS_KEY, toMetadata } from '../storage/kv-format.ts';
 import { runCommand } from './command.ts';
 import { formatProblem, loadContent, type FileProblem } from './content.ts';
-import { chunkedWriteStatements, describeTarget, executeIndexScript, readIndexedHashes } from './index-writer.ts';
+import { chunkedWriteStatements, describeTarget, executeIndexScript, readIndexed } from './index-writer.ts';
+import { badTargets, purgeChanged, purgeTargetsFromEnv, type PurgeTargets } from './purger.ts';
 import { projectWrangler, runOrThrow, targetArgs, type Target, type WranglerRunner } from './wrangler.ts';
 
 export interface PublishOptions {
@@ -39,6 +46,10 @@ export interface PublishOptions {
   previewOrigin?: string;
   /** The clock, for what counts as scheduled; the real one unless a test sets it. */
   now?: number;
+  /** Caches to purge once the content is live; none when absent. */
+  purge?: PurgeTargets;
+  /** What sends the purge requests (tests inject their own). */
+  fetch?: typeof globalThis.fetch;
 }
 
 /** One `wrangler kv bulk put` entry. */
@@ -62,15 +73,17 @@ export async function publish(options: PublishOptions): Promise<number> {
   const where = target.remote ? 'remote KV' : `local KV${target.persistTo ? ` (${target.persistTo})` : ''}`;
   const content = await loadContent(contentRoot, options.paths.length ? options.paths : [contentRoot]);
   for (const problem of content.problems) log(formatProblem(problem));
-  const refuse = (problems: FileProblem[] | string[]) => {
+  const refuse = (problems: (FileProblem | string)[]) => {
     log(`\n${problems.length} problem${problems.length === 1 ? '' : 's'} found; nothing was uploaded.`);
     return 1;
   };
   const errors = content.problems.filter((p) => p.severity === 'error');
-  if (errors.length) return refuse(errors);
+  const unreachable = options.purge ? badTargets(options.purge) : [];
+  for (const url of unreachable) log(`PURGE_URLS: ${JSON.stringify(url)} is not an http(s) URL`);
+  if (errors.length || unreachable.length) return refuse([...errors, ...unreachable]);
 
   const existing = await listExisting(runner, target);
-  const indexed = await readIndexedHashes(runner, target, content.articles.map((a) => a.article.slug));
+  const indexed = await readIndexed(runner, target, content.articles.map((a) => a.article.slug));
   const change = (present: boolean, current: string | undefined, hash: string): Change =>
     (!present ? 'added' : current === hash ? 'unchanged' : 'updated');
   const changeOf = (key: string, hash: string) => change(existing.has(key), existing.get(key)?.hash, hash);
@@ -88,7 +101,7 @@ export async function publish(options: PublishOptions): Promise<number> {
   if (conflicts.length) return refuse(conflicts);
 
   const articles = content.articles.map((a) => ({
-    ...a, change: changeOf(a.article.slug, a.hash), indexChange: change(indexed.has(a.article.slug), indexed.get(a.article.slug), a.hash),
+    ...a, change: changeOf(a.article.slug, a.hash), indexChange: change(indexed.has(a.article.slug), indexed.get(a.article.slug)?.hash, a.hash),
   }));
   const banners = content.banners && { ...content.banners, change: changeOf(BANNERS_KEY, content.banners.hash) };
 
@@ -103,10 +116,14 @@ export async function publish(options: PublishOptions): Promise<number> {
   ];
   const now = options.now ?? Date.now();
   const rows = articles.filter((a) => a.indexChange !== 'unchanged').map((a) => indexRow(a.article, a.hash, a.text));
+  const bannersChanged = banners !== undefined && banners.change !== 'unchanged';
   if (!options.dryRun) {
     await uploadInBatches(runner, target, entries);
     try {
-      await executeIndexScript(runner, target, chunkedWriteStatements(rows, { writer: 'editor', now, trustMs: 0 }));
+      await executeIndexScript(runner, target, [
+        ...chunkedWriteStatements(rows, { writer: 'editor', now, trustMs: 0 }),
+        ...(bannersChanged ? [configFileStatement(BANNERS_KEY, banners.hash, now)] : []),
+      ]);
     } catch (error) {
       log(`${error instanceof Error ? error.message : error}`);
       log(`\nKV was updated, but the index in ${describeTarget(target)} was not: run the same command again (KV will be skipped, the index written).`);
@@ -131,6 +148,17 @@ export async function publish(options: PublishOptions): Promise<number> {
     `${options.dryRun ? '; dry run, nothing was uploaded' : ''}.`);
   log(`Index: ${rows.length} row${rows.length === 1 ? '' : 's'} ${options.dryRun ? 'would be written' : 'written'} in ${describeTarget(target)}` +
     ` (${rows.filter((r) => !indexed.has(r.slug)).length} added, ${rows.filter((r) => indexed.has(r.slug)).length} updated).`);
+
+  const changed = articles.filter((a) => a.change !== 'unchanged' || a.indexChange !== 'unchanged');
+  const tags = changed.flatMap((a) => {
+    const row = indexRow(a.article, a.hash, '');
+    const before = indexed.get(a.article.slug);
+    // A row read without its lists (an import too large to name) forces the broad tags.
+    if (before && !before.version) return [INDEX_TAG, ...tagsForChange(a.article.slug, null, null, now)];
+    return tagsForChange(a.article.slug, before?.version ?? null, { ...row, draft: row.draft === 1 }, now);
+  });
+  if (bannersChanged) tags.push(ARTICLES_TAG);
+  await purgeChanged(tags, target, options, log);
 
   const drafts = articles.filter((a) => a.article.draft);
   if (drafts.length) {
@@ -187,21 +215,29 @@ async function uploadInBatches(runner: WranglerRunner, target: Target, entries: 
 }
 
 /**
- * The preview secret: PREVIEW_SECRET from the environment, or for local
- * publishing the one `wrangler dev` reads from .dev.vars, created (with a
- * random value) when missing so previews work on a fresh clone.
+ * A secret the worker and this command share: from the environment, or for
+ * local publishing the one `wrangler dev` reads from .dev.vars, created (with
+ * a random value) when missing so previews and the purge route work on a
+ * fresh clone.
  */
-async function previewSecretFor(root: string, target: Target, log: (line: string) => void): Promise<string | undefined> {
-  if (process.env.PREVIEW_SECRET) return process.env.PREVIEW_SECRET;
+async function sharedSecret(root: string, name: 'PREVIEW_SECRET' | 'PURGE_SECRET', target: Target, log: (line: string) => void): Promise<string | undefined> {
+  if (process.env[name]) return process.env[name];
   if (target.remote) return undefined;
   const file = path.join(root, '.dev.vars');
   const current = await readFile(file, 'utf8').catch(() => '');
-  const found = /^PREVIEW_SECRET\s*=\s*"?([^"\n]+)"?\s*$/m.exec(current)?.[1];
+  const found = new RegExp(`^${name}\\s*=\\s*"?([^"\\n]+)"?\\s*$`, 'm').exec(current)?.[1];
   if (found) return found;
   const secret = randomBytes(32).toString('base64url');
-  await writeFile(file, `${current}${current && !current.endsWith('\n') ? '\n' : ''}PREVIEW_SECRET=${secret}\n`);
-  log('Wrote a random PREVIEW_SECRET to .dev.vars, for draft previews in local dev.');
+  await writeFile(file, `${current}${current && !current.endsWith('\n') ? '\n' : ''}${name}=${secret}\n`);
+  log(`Wrote a random ${name} to .dev.vars, for local dev.`);
   return secret;
+}
+
+/** Where this run purges: the environment's targets, with the local purge secret when publishing locally. */
+export async function localPurgeTargets(root: string, target: Target, dryRun: boolean, log: (line: string) => void): Promise<PurgeTargets> {
+  const targets = await purgeTargetsFromEnv(root, target.remote);
+  const secret = dryRun ? process.env.PURGE_SECRET : await sharedSecret(root, 'PURGE_SECRET', target, log);
+  return { ...targets, ...(secret && { secret }) };
 }
 
 if (import.meta.filename === process.argv[1]) {
@@ -214,7 +250,8 @@ if (import.meta.filename === process.argv[1]) {
       dryRun: parsed.dryRun,
       runner: projectWrangler(root),
       log,
-      previewSecret: parsed.dryRun ? process.env.PREVIEW_SECRET : await previewSecretFor(root, parsed.target, log),
+      previewSecret: parsed.dryRun ? process.env.PREVIEW_SECRET : await sharedSecret(root, 'PREVIEW_SECRET', parsed.target, log),
+      purge: await localPurgeTargets(root, parsed.target, parsed.dryRun, log),
       ...(origin && { previewOrigin: origin }),
     });
   });

@@ -8,11 +8,13 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { tagsForChange } from '../content/cache-tags.ts';
 import { isValidSlug } from '../content/slug.ts';
 import { removeSlugsStatements } from '../storage/index-sql.ts';
 import { runCommand } from './command.ts';
-import { describeTarget, executeIndexScript, readIndexedHashes } from './index-writer.ts';
-import { listExisting } from './publish.ts';
+import { describeTarget, executeIndexScript, readIndexed } from './index-writer.ts';
+import { listExisting, localPurgeTargets } from './publish.ts';
+import { purgeChanged, type PurgeTargets } from './purger.ts';
 import { projectWrangler, runOrThrow, targetArgs, type Target, type WranglerRunner } from './wrangler.ts';
 
 export interface UnpublishOptions {
@@ -22,10 +24,14 @@ export interface UnpublishOptions {
   runner: WranglerRunner;
   log: (line: string) => void;
   now?: number;
+  /** Caches to purge once the articles are gone; none when absent. */
+  purge?: PurgeTargets;
+  fetch?: typeof globalThis.fetch;
 }
 
 /** Deletes the given articles. Returns the process exit code. */
-export async function unpublish({ slugs, target, dryRun = false, runner, log, now = Date.now() }: UnpublishOptions): Promise<number> {
+export async function unpublish(options: UnpublishOptions): Promise<number> {
+  const { slugs, target, dryRun = false, runner, log, now = Date.now() } = options;
   if (slugs.length === 0) {
     log('unpublish: name at least one slug, e.g. npm run unpublish -- --local world/americas/delta-floating-gardens');
     return 2;
@@ -40,7 +46,7 @@ export async function unpublish({ slugs, target, dryRun = false, runner, log, no
   }
   const where = target.remote ? 'remote KV and the remote index' : 'local KV and the local index';
   const existing = await listExisting(runner, target);
-  const indexed = await readIndexedHashes(runner, target, normalised);
+  const indexed = await readIndexed(runner, target, normalised);
   // An article can be in the index without its key (a deletion that bypassed this command): remove the row all the same.
   const present = normalised.filter((s) => existing.has(s) || indexed.has(s));
   for (const slug of normalised) if (!present.includes(slug)) log(`  not found  ${slug}`);
@@ -65,12 +71,17 @@ export async function unpublish({ slugs, target, dryRun = false, runner, log, no
     }
   }
   for (const slug of present) log(`  ${dryRun ? 'would remove' : 'removed'}  ${slug}`);
-  log(`${present.length} article(s) ${dryRun ? 'would be ' : ''}removed from ${where}.` +
-    (present.length ? ' Caches may serve them until their lifetime ends; purge the tag article:<slug> to drop them at once.' : ''));
+  log(`${present.length} article(s) ${dryRun ? 'would be ' : ''}removed from ${where}.`);
+  // Its page (now a 404), and every list, feed and sitemap it was on.
+  const tags = present.flatMap((slug) => tagsForChange(slug, indexed.get(slug)?.version ?? null, null, now));
+  await purgeChanged(tags, target, { ...options, now }, log);
   return present.length === normalised.length ? 0 : 1;
 }
 
 if (import.meta.filename === process.argv[1]) {
-  await runCommand('unpublish', '[--local|--remote] [--dry-run] <slug>…', (parsed, root, log) =>
-    unpublish({ slugs: parsed.positionals, target: parsed.target, dryRun: parsed.dryRun, runner: projectWrangler(root), log }));
+  await runCommand('unpublish', '[--local|--remote] [--dry-run] <slug>…', async (parsed, root, log) =>
+    unpublish({
+      slugs: parsed.positionals, target: parsed.target, dryRun: parsed.dryRun, runner: projectWrangler(root), log,
+      purge: await localPurgeTargets(root, parsed.target, parsed.dryRun, log),
+    }));
 }

@@ -36,6 +36,21 @@ const GROUP_MEMBERS: Record<Exclude<RegionGroup, 'INTL'>, string> = {
   NZ: 'NZ',
 };
 
+/** Every country code listed for a group (the rest of the world is INTL), in the order written above. */
+export const GROUP_COUNTRIES: Record<Exclude<RegionGroup, 'INTL'>, readonly string[]> = Object.fromEntries(
+  Object.entries(GROUP_MEMBERS).map(([group, codes]) => [group, codes.split(' ')]),
+) as Record<Exclude<RegionGroup, 'INTL'>, string[]>;
+
+/**
+ * One country code that stands for each whole group. A cache in front that
+ * rewrites the geo header to these (the README's VCL, `npm run vcl`) keeps one
+ * copy of a page per group instead of one per country, and the worker still
+ * reads each as its group. `XX` is "unknown", which is INTL.
+ */
+export const GROUP_CANONICAL_COUNTRY: Record<RegionGroup, string> = {
+  US: 'US', UK: 'GB', EU: 'EU', AU: 'AU', CA: 'CA', NZ: 'NZ', INTL: 'XX',
+};
+
 const COUNTRY_TO_GROUP = new Map<string, RegionGroup>(
   Object.entries(GROUP_MEMBERS).flatMap(([group, codes]) =>
     codes.split(' ').map((code) => [code, group as RegionGroup] as const),

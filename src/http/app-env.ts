@@ -11,6 +11,12 @@ export type AppEnv = {
     config: Config;
     site: Site;
     region: RegionGroup;
+    /**
+     * The version of everything besides content that this response's bytes
+     * depend on: the configuration's page version, plus the origin when
+     * links follow the request's own (no `SITE_URL`). It goes into every ETag.
+     */
+    version: string;
     /** The request path exactly as sent, not percent-decoded. */
     path: string;
     /** The request's clock, read once: every decision about scheduled articles uses it. */

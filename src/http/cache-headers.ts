@@ -118,19 +118,16 @@ export function lastModifiedOf(date: string, updated?: string): number | undefin
 }
 
 /**
- * RFC 9110 §13.2.2 for GET and HEAD: If-None-Match (weak comparison, lists,
- * `*`) decides when present; otherwise If-Modified-Since, when it is a valid
- * date not in the future. Any other method never gets a 304.
+ * RFC 9110 §13.2.2 for GET and HEAD: `If-None-Match` (weak comparison,
+ * lists, `*`) decides. `If-Modified-Since` alone never yields a 304: a page's
+ * bytes also depend on the templates, the deploy and the banner copy, which
+ * its `Last-Modified` (when the content changed) does not date, so a date
+ * cannot tell us the client's copy is current. Any other method never gets a 304.
  */
 export function isNotModified(request: Request, rep: Representation): boolean {
   if (request.method !== 'GET' && request.method !== 'HEAD') return false;
   const ifNoneMatch = request.headers.get('If-None-Match');
-  if (ifNoneMatch !== null) return matchesEntityTag(ifNoneMatch, rep.etag);
-  const ifModifiedSince = request.headers.get('If-Modified-Since');
-  if (ifModifiedSince === null || rep.lastModified === undefined) return false;
-  const since = parseHttpDate(ifModifiedSince);
-  if (since === null || since > Date.now()) return false;
-  return Math.floor(rep.lastModified / 1000) * 1000 <= since;
+  return ifNoneMatch !== null && matchesEntityTag(ifNoneMatch, rep.etag);
 }
 
 // One entity tag in a list: optional W/, then a quoted opaque tag.
@@ -154,18 +151,4 @@ export function matchesEntityTag(header: string, etag: string): boolean {
     if (match[1] === etag) found = true;
   }
   return found;
-}
-
-const HTTP_DATE = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
-
-/** Parses the IMF-fixdate form of HTTP-date (the one every client sends); null otherwise. */
-export function parseHttpDate(value: string): number | null {
-  if (!HTTP_DATE.test(value)) return null;
-  const ms = Date.parse(value);
-  return Number.isNaN(ms) ? null : ms;
-}
-
-/** Purge tag for one article: the slug, with `/` kept, is already tag-safe. */
-export function articleTag(slug: string): string {
-  return `article:${slug}`;
 }

@@ -6,6 +6,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { RenderContext } from '../articles/render.ts';
 import { getConfig, type Config } from '../config.ts';
+import { fingerprint } from '../content/fingerprint.ts';
 import { indexDb } from '../storage/index-db.ts';
 import type { Site } from '../views/layout.ts';
 import type { AppEnv } from './app-env.ts';
@@ -21,20 +22,39 @@ export const onlyGetAndHead: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
 };
 
-/** Sets the request's shared values, and `Server-Timing` on the way out. */
+/**
+ * Sets the request's shared values; on the way out, `Server-Timing`, and
+ * `Cache-Control: no-store` on any response that forgot to say how it may be
+ * cached (Workers Cache would keep such a response for two hours).
+ */
 export const requestContext: MiddlewareHandler<AppEnv> = async (c, next) => {
   const config = getConfig(c.env);
   const url = c.req.url;
   const meter = new Meter();
+  const site = siteFor(config, url);
   c.set('config', config);
   c.set('path', rawPath(url));
-  c.set('site', siteFor(config, url));
+  c.set('site', site);
+  c.set('version', config.site ? config.pageVersion : fingerprint(`${config.pageVersion}|${site.origin}`));
   c.set('now', Date.now());
   c.set('meter', meter);
   c.set('index', indexDb(c.env.INDEX, config.d1TimeoutMs, meter));
   await next();
   c.res.headers.set('Server-Timing', meter.header());
+  if (!c.res.headers.has('Cache-Control')) {
+    console.error(JSON.stringify({ event: 'response.no_cache_control', path: c.get('path'), status: c.res.status }));
+    c.res.headers.set('Cache-Control', NO_STORE);
+  }
 };
+
+/** The request's execution context, or undefined when the app was called without one (tests calling `app.fetch`). */
+export function executionContext(c: Context): (ExecutionContext & { props?: { group?: string } }) | undefined {
+  try {
+    return c.executionCtx as ExecutionContext & { props?: { group?: string } };
+  } catch {
+    return undefined;
+  }
+}
 
 /** The site: fixed by `SITE_URL`, or else this request's origin. */
 export function siteFor(config: Config, url: string): Site {
@@ -46,7 +66,7 @@ export function renderContext(c: Context<AppEnv>): RenderContext {
   const config = c.get('config');
   return {
     site: c.get('site'),
-    version: config.pageVersion,
+    version: c.get('version'),
     kv: c.env.ARTICLES,
     kvOptions: config.kvOptions,
     imageResizing: config.imageResizing,

@@ -4,10 +4,11 @@
  * lifetime, and work that may finish after the response.
  */
 import type { Context } from 'hono';
-import { cacheHeaders, isNotModified, notFoundCacheControl, type Representation } from './cache-headers.ts';
+import { NO_STORE, cacheHeaders, isNotModified, notFoundCacheControl, type Representation } from './cache-headers.ts';
 import type { ListBody } from '../listing/bodies.ts';
 import { renderNotFoundPage } from '../views/error-pages.ts';
 import type { AppEnv } from './app-env.ts';
+import { executionContext } from './context.ts';
 
 /** A body as bytes or text, a list body that may turn out to be a stale copy, or null: no such document after all (a 404). */
 export type Body = Uint8Array | string | ListBody | null;
@@ -15,8 +16,11 @@ export type Body = Uint8Array | string | ListBody | null;
 /**
  * A cacheable response: its caching headers always, then a 304 if the client
  * already holds this representation, else the body, produced only now. A
- * stale copy (KV or D1 failed) is sent whole, with its own ETag, marked not to
- * be stored. A body of null is a 404, cacheable no longer than the representation.
+ * stale copy (KV or D1 failed, or the index says a newer version exists than
+ * this location could read) is sent whole, with its own ETag, marked not to
+ * be stored. A body of null is a 404, cacheable no longer than the
+ * representation. `If-None-Match: *` matches only a document that exists, so
+ * it is answered once the body says whether there is one.
  */
 export async function respond(
   c: Context<AppEnv>,
@@ -26,9 +30,10 @@ export async function respond(
   body: () => Body | Promise<Body>,
 ): Promise<Response> {
   const config = c.get('config'), now = c.get('now');
-  if (!stale && isNotModified(c.req.raw, rep)) return c.body(null, 304, cacheHeaders(config, rep, { now }));
+  const anyVersion = c.req.header('If-None-Match')?.trim() === '*';
+  if (!stale && !anyVersion && isNotModified(c.req.raw, rep)) return c.body(null, 304, cacheHeaders(config, rep, { now }));
   const produced = await body();
-  if (produced === null) return notFound(c, rep.expiresAt);
+  if (produced === null) return notFound(c, { until: rep.expiresAt, tags: rep.tags });
   let bytes: Uint8Array;
   if (typeof produced === 'string') bytes = new TextEncoder().encode(produced);
   else if (produced instanceof Uint8Array) bytes = produced;
@@ -39,6 +44,7 @@ export async function respond(
       rep = { ...rep, etag: produced.etag };
     }
   }
+  if (!stale && anyVersion && isNotModified(c.req.raw, rep)) return c.body(null, 304, cacheHeaders(config, rep, { now }));
   // An explicit length keeps HEAD's headers identical to GET's.
   return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
     ...cacheHeaders(config, rep, { stale, now }),
@@ -47,9 +53,21 @@ export async function respond(
   });
 }
 
-/** The 404 page, cacheable briefly, and never past `until` (when a scheduled article appears). */
-export function notFound(c: Context<AppEnv>, until?: number): Response {
-  return c.html(renderNotFoundPage(c.get('site')), 404, { 'Cache-Control': notFoundCacheControl(c.get('config'), until, c.get('now')) });
+/**
+ * The 404 page, cacheable briefly, and never past `until` (when a scheduled
+ * article appears). `tags` are the purge tags of what would be at this URL,
+ * so publishing it drops the cached 404 at once; `stale` (the index knows of
+ * a version this location cannot read yet) keeps every cache from storing it.
+ */
+export function notFound(c: Context<AppEnv>, { until, tags, stale = false }: { until?: number; tags?: string[]; stale?: boolean } = {}): Response {
+  const headers: Record<string, string> = {
+    'Cache-Control': stale ? NO_STORE : notFoundCacheControl(c.get('config'), until, c.get('now')),
+  };
+  if (tags?.length) {
+    headers['Cache-Tag'] = tags.join(',');
+    headers['Surrogate-Key'] = tags.join(' ');
+  }
+  return c.html(renderNotFoundPage(c.get('site')), 404, headers);
 }
 
 /**
@@ -58,12 +76,7 @@ export function notFound(c: Context<AppEnv>, until?: number): Response {
  * directly), the work simply runs on. The work must handle its own errors.
  */
 export function later(c: Context<AppEnv>): (work: Promise<unknown>) => void {
-  let context: { waitUntil(work: Promise<unknown>): void } | undefined;
-  try {
-    context = c.executionCtx;
-  } catch {
-    context = undefined;
-  }
+  const context = executionContext(c);
   return (work) => {
     if (context) context.waitUntil(work);
   };

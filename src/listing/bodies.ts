@@ -23,25 +23,35 @@ function memory(budgetBytes: number): LruCache<{ etag: string; bytes: Uint8Array
   return bodies;
 }
 
+/** A document as rendered: its text, and whether what it shows is the version its ETag names. */
+export interface RenderedList {
+  text: string;
+  /** False when the index changed between the read that chose the ETag and the one the body came from. */
+  current: boolean;
+}
+
 /**
  * The body for `key` at `etag`: from memory when this version was rendered
  * before, else rendered now (`render` reads D1; null when there turns out to
- * be no such document). When `render` finds D1 unavailable, the last copy
- * rendered for `key` is returned as stale; with none, the error propagates.
+ * be no such document). A body that is not `current` is served as stale and
+ * never kept, so one ETag never labels two bodies. When `render` finds D1
+ * unavailable, the last copy rendered for `key` is returned as stale; with
+ * none, the error propagates.
  */
-export async function listBody(key: string, etag: string, budgetBytes: number, render: () => Promise<string | null>): Promise<ListBody | null> {
+export async function listBody(key: string, etag: string, budgetBytes: number, render: () => Promise<RenderedList | null>): Promise<ListBody | null> {
   const cache = memory(budgetBytes);
   const kept = cache.get(key);
   if (kept && kept.etag === etag) return { ...kept, stale: false };
-  let text: string | null;
+  let rendered: RenderedList | null;
   try {
-    text = await render();
+    rendered = await render();
   } catch (error) {
     if (error instanceof StorageUnavailableError && kept) return staleCopy(key, kept, error);
     throw error;
   }
-  if (text === null) return null;
-  const bytes = new TextEncoder().encode(text);
+  if (rendered === null) return null;
+  const bytes = new TextEncoder().encode(rendered.text);
+  if (!rendered.current) return { bytes, etag, stale: true };
   cache.set(key, { etag, bytes }, bytes.byteLength);
   return { bytes, etag, stale: false };
 }

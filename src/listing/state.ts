@@ -2,15 +2,16 @@
  * The state of one list (the front page, a section, …) that a response needs
  * before anything is rendered: the index version for its ETag, the list's
  * size for its page count, and when a scheduled article next appears. One
- * small D1 query, reused by an isolate for `ISOLATE_CACHE_TTL` seconds (never
- * past the next scheduled time), and kept as the last good copy for when D1
- * fails (the isolate memo, `storage/memo.ts`).
+ * small D1 query, made by every request: a state an isolate remembered from
+ * before an editor's write would put the old list back into a cache just
+ * purged of it. The last state read is kept for when D1 fails (the isolate
+ * memo, `storage/memo.ts`).
  */
 import { CACHE_BOUNDS } from '../caches.ts';
 import { Memo } from '../storage/memo.ts';
 import { StorageUnavailableError } from '../storage/failures.ts';
 import type { IndexDb } from '../storage/index-db.ts';
-import { listStateStatement } from '../storage/index-sql.ts';
+import { listStateStatement, type Statement } from '../storage/index-sql.ts';
 
 export interface ListState {
   /** Changes whenever the index changes, or a scheduled article becomes visible. */
@@ -39,32 +40,46 @@ interface StateRow {
   future: number;
 }
 
-export interface StateOptions {
-  /** The request's clock. */
-  now: number;
-  /** Seconds an isolate reuses a state; 0 reads it on every request. */
-  isolateTtl: number;
-  timeoutMs: number;
-}
-
-/** Each list's last read state; reused until ISOLATE_CACHE_TTL passes, and never past its next scheduled article. */
+/** Each list's last read state: what a request falls back to when D1 fails. */
 const states = new Memo<ListState>('list state', CACHE_BOUNDS.listStates);
 
 /**
- * The state of `list` at `now`. When D1 fails, the last state this isolate
- * read comes back marked stale; with none, the {@link StorageUnavailableError}
- * propagates.
+ * The state of `list` at `now`, read now. When D1 fails, the last state this
+ * isolate read comes back marked stale; with none, the
+ * {@link StorageUnavailableError} propagates.
  */
-export async function loadListState(db: IndexDb, list: string, { now, isolateTtl, timeoutMs }: StateOptions): Promise<{ state: ListState; stale: boolean }> {
-  const read = await states.get(list, { now, ttlMs: isolateTtl * 1000, refreshLimitMs: timeoutMs, expiresAt: (state) => state.nextScheduled }, async () => {
-    const row = await db.first<StateRow>(listStateStatement(list, now));
-    if (!row) throw new StorageUnavailableError('D1 index has no state row: apply the migrations (see the README)');
-    return stateFromRow(row, now);
-  });
+export async function loadListState(db: IndexDb, list: string, now: number): Promise<{ state: ListState; stale: boolean }> {
+  const read = await states.get(list, { now, ttlMs: 0, refreshLimitMs: 0 }, async () => stateFromRow(
+    await db.first<StateRow>(listStateStatement(list, now)), now,
+  ));
   return { state: read.value, stale: read.stale };
 }
 
-function stateFromRow(row: StateRow, now: number): ListState {
+/**
+ * An index that answers each read in one batch with `list`'s state, so what a
+ * document shows and the version its ETag names come from one view of the
+ * index. `states()` lists the state each read saw.
+ */
+export function withListState(db: IndexDb, list: string, now: number): { db: IndexDb; states: () => ListState[] } {
+  const seen: ListState[] = [];
+  const read = async (statement: Statement): Promise<unknown[]> => {
+    const [state, rows] = await db.batch([listStateStatement(list, now), statement]);
+    seen.push(stateFromRow((state?.[0] ?? null) as StateRow | null, now));
+    return rows ?? [];
+  };
+  return {
+    db: {
+      all: <T>(statement: Statement) => read(statement) as Promise<T[]>,
+      first: async <T>(statement: Statement) => ((await read(statement))[0] ?? null) as T | null,
+      batch: (statements) => db.batch(statements),
+      write: (statements) => db.write(statements),
+    },
+    states: () => seen,
+  };
+}
+
+function stateFromRow(row: StateRow | null, now: number): ListState {
+  if (!row) throw new StorageUnavailableError('D1 index has no state row: apply the migrations (see the README)');
   const changed = Math.max(row.changedAt, row.latest ?? 0);
   return {
     version: `v${row.version}-${row.latest ?? 0}`,

@@ -8,35 +8,49 @@ import { parseBannerFile, type BannerOverrides } from '../content/banner-copy.ts
 import type { Meter } from '../http/server-timing.ts';
 import { CACHE_BOUNDS } from '../caches.ts';
 import { Memo } from '../storage/memo.ts';
+import { contentHash } from '../storage/kv-format.ts';
 import { BANNERS_KEY, StorageUnavailableError, getBannerFile, type KvReadOptions } from '../storage/kv.ts';
 
-/** The banners file as last read, and what it parsed to (the same objects while the file is the same, so rendered banners stay cached). */
-interface BannerCopyRead {
+/**
+ * The banners file as last read: its content hash (null when there is none),
+ * and what it parsed to (the same objects while the file is the same, so
+ * rendered banners stay cached).
+ */
+export interface BannerCopyRead {
   source: string | null;
+  hash: string | null;
   overrides: BannerOverrides;
 }
 
 const copies = new Memo<BannerCopyRead>('banner copy', CACHE_BOUNDS.bannerFiles);
 const NONE: BannerOverrides = Object.freeze({});
+const NO_COPY: BannerCopyRead = Object.freeze({ source: null, hash: null, overrides: NONE });
 
-/** The current overrides; `{}` when there are none, or when KV fails before any copy was read. */
-export async function loadBannerOverrides(
-  kv: KVNamespace, options: KvReadOptions & { isolateTtl: number }, { now, meter }: { now: number; meter?: Meter },
-): Promise<BannerOverrides> {
+/**
+ * The current banner copy: the overrides (`{}` when there are none, or when
+ * KV fails before any copy was read) and the hash of the file they came
+ * from. `stale` when KV failed and this is an earlier copy, or the code's
+ * own: the page is served, but not stored. `fresh` skips the isolate memo
+ * and reads KV again.
+ */
+export async function loadBannerCopy(
+  kv: KVNamespace, options: KvReadOptions & { isolateTtl: number }, { now, meter, fresh = false }: { now: number; meter?: Meter; fresh?: boolean },
+): Promise<BannerCopyRead & { stale: boolean }> {
+  const memo = { now, ttlMs: fresh ? 0 : options.isolateTtl * 1000, refreshLimitMs: fresh ? 0 : options.timeoutMs };
   try {
-    const read = await copies.get(BANNERS_KEY, { now, ttlMs: options.isolateTtl * 1000, refreshLimitMs: options.timeoutMs }, async (previous) => {
+    const read = await copies.get(BANNERS_KEY, memo, async (previous) => {
       const source = await getBannerFile(kv, options, meter);
       if (previous && previous.source === source) return previous;
-      if (source === null) return { source, overrides: NONE };
+      if (source === null) return NO_COPY;
       const parsed = parseBannerFile(source);
       if (!parsed.ok) console.error(JSON.stringify({ event: 'banners.invalid', problems: parsed.problems }));
-      return { source, overrides: parsed.ok ? parsed.overrides : NONE };
+      return { source, hash: await contentHash(source), overrides: parsed.ok ? parsed.overrides : NONE };
     });
-    return read.value.overrides;
+    return { ...read.value, stale: read.stale };
   } catch (error) {
     if (!(error instanceof StorageUnavailableError)) throw error;
     // A banner is never worth failing a page for: the code's own copy shows instead.
     console.warn(JSON.stringify({ event: 'banners.unavailable', error: error.message }));
-    return NONE;
+    return { ...NO_COPY, stale: true };
   }
 }

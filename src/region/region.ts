@@ -5,7 +5,7 @@
  * Everything here is pure except {@link regionDetector}, the middleware that
  * stores the group on the context and adds `Vary` for the configured headers.
  */
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { RegionSource } from '../config.ts';
 import { groupForCountry, isRegionGroup, parseCountry, type RegionGroup } from '../content/region-groups.ts';
 
@@ -46,20 +46,37 @@ export function regionFromRequest(
 }
 
 /**
- * Middleware in the style of Hono's `languageDetector`: works out the region
- * group once, stores it as `c.var.region`, and adds `Vary` for every configured
- * header to whatever response the route produces, errors included, so caches
- * see one stable `Vary` per route. `?region=<GROUP>` overrides the headers for
- * editors previewing another group's banner; other values are ignored.
+ * The group a request is for: `?region=<GROUP>` when an editor previews
+ * another group's banner (group names only; anything else is ignored), else
+ * what the configured sources say.
+ */
+export function regionOf(request: Request & { cf?: { country?: unknown } }, sources: readonly RegionSource[]): RegionGroup {
+  const preview = regionQuery(request.url);
+  return isRegionGroup(preview) ? preview : regionFromRequest(request.headers, () => request.cf, sources);
+}
+
+/** The `region` query parameter of a URL, read without parsing a URL object. */
+function regionQuery(url: string): string | null {
+  const query = url.indexOf('?');
+  return query === -1 ? null : new URLSearchParams(url.slice(query + 1)).get('region');
+}
+
+/**
+ * Middleware in the style of Hono's `languageDetector`: stores the region
+ * group as `c.var.region`, and adds `Vary` for every configured header to
+ * whatever response the route produces, errors included, so caches see one
+ * stable `Vary` per route. Behind the gateway, the group comes in
+ * `ctx.props` (the cache in front of the pages keys by it); called without
+ * one, the request's own headers decide.
  */
 export function regionDetector(
   getSources: (env: unknown) => { sources: readonly RegionSource[]; vary: string },
+  groupFromProps: (c: Context) => string | undefined,
 ): MiddlewareHandler<{ Variables: { region: RegionGroup } }> {
   return async (c, next) => {
     const { sources, vary } = getSources(c.env);
-    const preview = c.req.query('region');
-    const request = c.req.raw as Request & { cf?: { country?: unknown } };
-    c.set('region', isRegionGroup(preview) ? preview : regionFromRequest(request.headers, () => request.cf, sources));
+    const given = groupFromProps(c);
+    c.set('region', isRegionGroup(given) ? given : regionOf(c.req.raw, sources));
     await next();
     if (vary) c.res.headers.append('Vary', vary);
   };

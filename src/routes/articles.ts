@@ -1,24 +1,29 @@
 /**
  * Routes for one article: its page (with the reader's banner), its JSON, its
  * gallery, and an editor's signed preview of either. Articles come from KV;
- * whatever KV holds is checked against the D1 index after the response.
+ * what KV gives is checked against the version the D1 index holds before a
+ * cache may keep it, and the index is brought in line after the response.
  */
 import type { Context } from 'hono';
 import { loadArticle } from '../articles/load.ts';
 import {
   loadArticlePage, loadArticleRender, loadGalleryPage, loadPreviewGallery, loadPreviewPage,
 } from '../articles/render.ts';
+import { articleFreshness, bannersFreshness } from '../articles/freshness.ts';
 import type { ArticleVersion } from '../articles/types.ts';
+import { ARTICLES_TAG, articleTag } from '../content/cache-tags.ts';
 import { verifyPreview } from '../content/preview-link.ts';
 import type { AppEnv } from '../http/app-env.ts';
-import { PRIVATE, articleTag, entityTag, lastModifiedOf, type Representation } from '../http/cache-headers.ts';
+import { PRIVATE, entityTag, lastModifiedOf, type Representation } from '../http/cache-headers.ts';
 import { renderContext } from '../http/context.ts';
 import { slugAfter } from '../http/request.ts';
 import { later, notFound, respond } from '../http/respond.ts';
-import { ensureIndexed, knownIndexed } from '../indexing/write-back.ts';
-import { bannerFor, type RenderedBanner } from '../region/banner.ts';
-import { loadBannerOverrides } from '../region/banner-store.ts';
+import { ensureIndexed } from '../indexing/write-back.ts';
+import { bannerFor } from '../region/banner.ts';
+import { loadBannerCopy } from '../region/banner-store.ts';
+import { StorageUnavailableError } from '../storage/failures.ts';
 import { indexDb } from '../storage/index-db.ts';
+import { indexedVersionStatement, type IndexedVersion } from '../storage/index-sql.ts';
 import { renderArticleJson } from '../views/article-json.ts';
 import { renderNotFoundPage, renderPreviewRefusedPage } from '../views/error-pages.ts';
 
@@ -28,10 +33,11 @@ const HTML = 'text/html; charset=utf-8';
 export async function articlePage(c: Context<AppEnv>): Promise<Response> {
   const found = await publishedArticle(c, '/articles/');
   if (found instanceof Response) return found;
-  const { article, stale } = found;
-  const banner = await regionBanner(c);
-  const rep = articleRepresentation(c, article, c.get('region'), 'articles', banner.version);
-  return respond(c, rep, HTML, stale, () => c.get('meter').render(() => loadArticlePage(article, renderContext(c), banner)));
+  const { article, stale, held } = found;
+  const copy = await currentBannerCopy(c, held);
+  const banner = bannerFor(c.get('region'), copy.overrides[c.get('region')]);
+  const rep = articleRepresentation(c, article, c.get('region'), banner.version);
+  return respond(c, rep, HTML, stale || copy.stale, () => c.get('meter').render(() => loadArticlePage(article, renderContext(c), banner)));
 }
 
 /** `/api/articles/<slug>`: metadata and the body as HTML, region-neutral. */
@@ -39,7 +45,7 @@ export async function articleJson(c: Context<AppEnv>): Promise<Response> {
   const found = await publishedArticle(c, '/api/articles/');
   if (found instanceof Response) return found;
   const { article, stale } = found;
-  const rep = articleRepresentation(c, article, 'json', 'api');
+  const rep = articleRepresentation(c, article, 'json');
   return respond(c, rep, 'application/json; charset=utf-8', stale, async () => {
     const { bodyHtml } = await c.get('meter').render(() => loadArticleRender(article, renderContext(c)));
     return renderArticleJson(c.get('site'), article.meta, bodyHtml);
@@ -58,13 +64,16 @@ export async function galleryPage(c: Context<AppEnv>): Promise<Response> {
   const found = await publishedArticle(c, '/gallery/');
   if (found instanceof Response) return found;
   const { article, stale } = found;
-  const rep = articleRepresentation(c, article, 'gallery', 'articles');
+  const rep = articleRepresentation(c, article, 'gallery');
   return respond(c, rep, HTML, stale, () => c.get('meter').render(() => loadGalleryPage(article, renderContext(c))));
 }
 
 /** `/preview/<slug>?expires&sig`: an editor's view of a draft or scheduled article, with the region's banner. */
 export function previewPage(c: Context<AppEnv>): Promise<Response> {
-  return preview(c, '/preview/', async (version, signed) => loadPreviewPage(version, renderContext(c), await regionBanner(c), signed));
+  return preview(c, '/preview/', async (version, signed) => {
+    const copy = await loadBannerCopy(c.env.ARTICLES, c.get('config').kvOptions, { now: c.get('now'), meter: c.get('meter') });
+    return loadPreviewPage(version, renderContext(c), bannerFor(c.get('region'), copy.overrides[c.get('region')]), signed);
+  });
 }
 
 /**
@@ -91,50 +100,87 @@ async function preview(
   return c.body(body as Uint8Array<ArrayBuffer> | string, 200, { ...privateHeaders, 'Content-Type': HTML });
 }
 
+/** The purge tags of everything made from one article, so publishing it drops even its cached 404. */
+function articleTags(slug: string): string[] {
+  return [articleTag(slug), ARTICLES_TAG];
+}
+
 /**
  * The published article whose slug follows `prefix` in the path; a 404
  * response when there is none, the slug is malformed (answered without
  * reading KV), it is a draft, or it is scheduled (cacheable only until it
- * appears). Whatever KV holds is checked against the index after the
- * response, so an upload that skipped the publish command reaches the lists.
+ * appears). KV and the index are read side by side: what KV gave is checked
+ * against the version an editor last published (`articles/freshness.ts`),
+ * and an upload that skipped the publish command gets its row written after
+ * the response, so it reaches the lists.
  */
 async function publishedArticle(c: Context<AppEnv>, prefix: string) {
   const config = c.get('config'), now = c.get('now');
   const slug = slugAfter(c.get('path'), prefix);
   if (slug === null) return notFound(c);
-  const loaded = await loadArticle(c.env.ARTICLES, slug, config.kvOptions, { now, meter: c.get('meter') });
-  if (!loaded) return notFound(c);
-  const { version } = loaded;
-  if (!loaded.stale && !knownIndexed(version)) {
+  const tags = articleTags(slug);
+  const load = (fresh: boolean) => loadArticle(c.env.ARTICLES, slug, config.kvOptions, { now, meter: c.get('meter'), fresh });
+  const [first, held] = await Promise.all([load(false), indexedVersion(c, slug)]);
+  let loaded = first;
+  let freshness = articleFreshness(held, loaded?.version.hash ?? null, now, config.indexTrustMs);
+  if (freshness === 'behind') {
+    // The isolate may remember an older read than KV now gives: ask KV itself.
+    loaded = await load(true);
+    freshness = articleFreshness(held, loaded?.version.hash ?? null, now, config.indexTrustMs);
+    if (freshness === 'behind') console.warn(JSON.stringify({ event: 'article.behind_index', slug, kv: loaded?.version.hash ?? null, index: held?.hash ?? null }));
+  }
+  if (loaded && !loaded.stale && held && held.hash !== loaded.version.hash && freshness !== 'behind' && freshness !== 'removed') {
     const background = indexDb(c.env.INDEX, config.d1TimeoutMs);
-    later(c)(ensureIndexed(background, version, { writer: 'reader', now, trustMs: config.indexTrustMs }).catch((error: unknown) => {
+    later(c)(ensureIndexed(background, loaded.version, { writer: 'reader', now, trustMs: config.indexTrustMs }, held).catch((error: unknown) => {
       console.warn(JSON.stringify({ event: 'index.write_back_failed', slug, error: String(error) }));
     }));
   }
-  if (version.meta.draft) return notFound(c);
+  if (!loaded) return notFound(c, { tags, stale: freshness === 'behind' });
+  const { version } = loaded;
+  if (freshness === 'removed' || version.meta.draft) return notFound(c, { tags });
   const publishedAt = Date.parse(version.meta.date);
-  if (publishedAt > now) return notFound(c, publishedAt);
-  return { article: version, stale: loaded.stale };
+  if (publishedAt > now) return notFound(c, { until: publishedAt, tags });
+  return { article: version, stale: loaded.stale || freshness === 'behind', held };
 }
 
-/** The reader's banner: editors' copy from KV when they have published some, else the code default. */
-async function regionBanner(c: Context<AppEnv>): Promise<RenderedBanner> {
-  const config = c.get('config');
-  const overrides = await loadBannerOverrides(c.env.ARTICLES, config.kvOptions, { now: c.get('now'), meter: c.get('meter') });
-  return bannerFor(c.get('region'), overrides[c.get('region')]);
+/** What the index holds for `slug` (and the banner copy), read from the primary; null when D1 fails: KV is then trusted. */
+async function indexedVersion(c: Context<AppEnv>, slug: string): Promise<IndexedVersion | null> {
+  try {
+    return await c.get('index').first<IndexedVersion>(indexedVersionStatement(slug));
+  } catch (error) {
+    if (!(error instanceof StorageUnavailableError)) throw error;
+    console.warn(JSON.stringify({ event: 'index.version_unknown', slug, error: error.message }));
+    return null;
+  }
+}
+
+/**
+ * The banner copy for this page: editors' copy from KV when they have
+ * published some, else the code's own; checked against the version the index
+ * holds like the article itself, and `stale` when it is behind or KV failed.
+ */
+async function currentBannerCopy(c: Context<AppEnv>, held: IndexedVersion | null) {
+  const config = c.get('config'), now = c.get('now');
+  const load = (fresh: boolean) => loadBannerCopy(c.env.ARTICLES, config.kvOptions, { now, meter: c.get('meter'), fresh });
+  let copy = await load(false);
+  if (bannersFreshness(held, copy.hash, now, config.indexTrustMs) === 'behind') {
+    copy = await load(true);
+    if (bannersFreshness(held, copy.hash, now, config.indexTrustMs) === 'behind') return { ...copy, stale: true };
+  }
+  return copy;
 }
 
 /**
  * What caches need to know of one response made from `article`: an ETag from
  * its content hash, the variant (the region group, or what the route makes),
- * the page version and the banner's version when there is a banner;
- * Last-Modified from its dates; and the article's purge tag with the route's.
+ * the request's page version and the banner's version when there is a
+ * banner; Last-Modified from its dates; and the article's purge tags.
  */
-function articleRepresentation(c: Context<AppEnv>, article: ArticleVersion, variant: string, routeTag: string, bannerVersion?: string): Representation {
-  const parts = [article.hash.slice(0, 16), variant, c.get('config').pageVersion];
+function articleRepresentation(c: Context<AppEnv>, article: ArticleVersion, variant: string, bannerVersion?: string): Representation {
+  const parts = [article.hash.slice(0, 16), variant, c.get('version')];
   return {
     etag: entityTag(...(bannerVersion === undefined ? parts : [...parts, bannerVersion])),
     lastModified: lastModifiedOf(article.meta.date, article.meta.updated),
-    tags: [articleTag(article.slug), routeTag],
+    tags: articleTags(article.slug),
   };
 }

@@ -4,7 +4,7 @@ import type { AppEnv } from '../http/app-env.ts';
 import { IMMUTABLE } from '../http/cache-headers.ts';
 import { notFound } from '../http/respond.ts';
 import { getMedia } from '../storage/kv.ts';
-import { FAVICON, STYLESHEET } from '../views/styles.ts';
+import { FAVICON, STYLESHEET, STYLESHEET_PATH } from '../views/styles.ts';
 
 /** `/media/<file>`: an image from KV, immutable (publish refuses to change the bytes behind a name). */
 export const media: Handler<AppEnv> = async (c) => {
@@ -14,9 +14,21 @@ export const media: Handler<AppEnv> = async (c) => {
   return c.body(file.body, 200, { 'Content-Type': file.contentType, 'Cache-Control': IMMUTABLE });
 };
 
-/** The stylesheet, at a URL that changes with its content. */
-export const stylesheet: Handler<AppEnv> = (c) =>
-  c.body(STYLESHEET, 200, { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': IMMUTABLE });
+/**
+ * `/assets/site.<hash>.css`: the stylesheet at a URL that changes with its
+ * content, immutable. Any other hash is a page from another deploy (cached
+ * before this one, served by the old version during a gradual rollout, or
+ * stale-if-error) asking for its stylesheet: it gets the current one rather
+ * than an unstyled page, cached only as long as a page is.
+ */
+export const stylesheet: Handler<AppEnv> = (c) => {
+  const current = c.get('path') === STYLESHEET_PATH;
+  const config = c.get('config');
+  return c.body(STYLESHEET, 200, {
+    'Content-Type': 'text/css; charset=utf-8',
+    ...(current ? { 'Cache-Control': IMMUTABLE } : { 'Cache-Control': config.cacheControl.browser, 'CDN-Cache-Control': config.cacheControl.cdn }),
+  });
+};
 
 export const favicon: Handler<AppEnv> = (c) =>
   c.body(FAVICON, 200, { 'Content-Type': 'image/svg+xml', 'Cache-Control': 'public, max-age=86400' });

@@ -5,6 +5,7 @@
  */
 import type { Context, Handler } from 'hono';
 import { fingerprint } from '../content/fingerprint.ts';
+import { FEED_TAG, INDEX_TAG, SEARCH_TAG, listTag } from '../content/cache-tags.ts';
 import { SEGMENT_PATTERN } from '../content/slug.ts';
 import type { AppEnv } from '../http/app-env.ts';
 import { entityTag } from '../http/cache-headers.ts';
@@ -58,9 +59,9 @@ function withKey(kind: ListKind, serve: (c: Context<AppEnv>, kind: ListKind, key
   };
 }
 
-/** Purge tags of a list's documents: `index`, and the list's own (`section:world`, `tag:climate`, `author:ruth-okafor`). */
+/** Purge tags of a list's documents: `index`, and the list's own (`front`, `section:world`, `tag:climate`, `author:ruth-okafor`). */
 function listTags(list: string, ...more: string[]): string[] {
-  return list === FRONT_LIST ? ['index', ...more] : ['index', list, ...more];
+  return [INDEX_TAG, listTag(list), ...more];
 }
 
 /** One page of a list: newest first, paginated by `?page=`. An empty section, topic or author is no page; an empty site still has a front page. */
@@ -70,15 +71,14 @@ function listPage(c: Context<AppEnv>, kind: ListKind, key: string): Promise<Resp
   if (page === null) return Promise.resolve(notFound(c));
   const list = kind.list(key);
   const name = list === FRONT_LIST ? 'front' : list;
-  return serveListDocument(c, list, `${name}|${page}`, HTML, (state) => {
+  return serveListDocument(c, list, `${name}|${page}`, HTML, listTags(list), (state) => {
     if (list !== FRONT_LIST && state.total === 0) return null;
     const pageCount = Math.max(1, Math.ceil(state.total / config.indexPageSize));
     if (page > pageCount) return null;
     return {
-      etag: entityTag(state.version, name, `p${page}`, config.pageVersion),
-      tags: listTags(list),
-      render: async () => {
-        const entries = await listEntries(c.get('index'), list, {
+      etag: entityTag(state.version, name, `p${page}`, c.get('version')),
+      render: async (db) => {
+        const entries = await listEntries(db, list, {
           total: state.total, now: c.get('now'), page, size: config.indexPageSize, later: later(c),
         });
         return c.get('meter').render(() => renderListPage({ site: c.get('site'), view: kind.view(key, state), entries, page, pageCount }));
@@ -92,15 +92,14 @@ function listFeed(c: Context<AppEnv>, kind: ListKind, key: string): Promise<Resp
   const config = c.get('config');
   const list = kind.list(key);
   const name = list === FRONT_LIST ? 'feed' : `feed-${list}`;
-  return serveListDocument(c, list, name, ATOM, (state) => {
+  return serveListDocument(c, list, name, ATOM, listTags(list, FEED_TAG), (state) => {
     if (list !== FRONT_LIST && state.total === 0) return null;
     const view = kind.view(key, state);
     const scope: FeedScope = { path: listFeedPath(view), page: listPath(view), ...(view.kind !== 'front' && { title: listTitle(view) }) };
     return {
-      etag: entityTag(state.version, name, config.pageVersion),
-      tags: listTags(list, 'feed'),
-      render: async () => {
-        const entries = await listEntries(c.get('index'), list, { total: state.total, now: c.get('now'), page: 1, size: config.feedSize });
+      etag: entityTag(state.version, name, c.get('version')),
+      render: async (db) => {
+        const entries = await listEntries(db, list, { total: state.total, now: c.get('now'), page: 1, size: config.feedSize });
         return c.get('meter').render(() => renderFeed(c.get('site'), entries, scope));
       },
     };
@@ -120,16 +119,15 @@ export const searchPage: Handler<AppEnv> = (c) => {
   if (page === null || (!query.match && page > 1)) return notFound(c);
   if (!query.match) {
     const typed = (raw ?? '').trim() !== '';
-    const rep = { etag: entityTag('search', typed ? 'no-words' : 'empty', config.pageVersion), tags: ['search'], maxAge: config.searchMaxAge };
+    const rep = { etag: entityTag('search', typed ? 'no-words' : 'empty', c.get('version')), tags: [SEARCH_TAG], maxAge: config.searchMaxAge };
     return respond(c, rep, HTML, false, () => renderSearchPage({ site, query: '', typed, results: [], total: 0, more: false, page: 1, pageCount: 1 }));
   }
   const match = query.match;
-  return serveListDocument(c, FRONT_LIST, `search|${query.normalised}|${page}`, HTML, (state) => ({
-    etag: entityTag(state.version, 'search', fingerprint(query.normalised), `p${page}`, config.pageVersion),
-    tags: ['index', 'search'],
+  return serveListDocument(c, FRONT_LIST, `search|${query.normalised}|${page}`, HTML, [INDEX_TAG, SEARCH_TAG], (state) => ({
+    etag: entityTag(state.version, 'search', fingerprint(query.normalised), `p${page}`, c.get('version')),
     maxAge: config.searchMaxAge,
-    render: async () => {
-      const { results, total } = await searchArticles(c.get('index'), match, { now: c.get('now'), page, size: config.indexPageSize });
+    render: async (db) => {
+      const { results, total } = await searchArticles(db, match, { now: c.get('now'), page, size: config.indexPageSize });
       if (results.length === 0 && page > 1) return null;
       const pageCount = Math.max(1, Math.ceil(total / config.indexPageSize));
       return c.get('meter').render(() => renderSearchPage({

@@ -4,6 +4,9 @@
  * `SITEMAP_URLS`), the Google News sitemap, and robots.txt.
  */
 import type { Context, Handler } from 'hono';
+import {
+  INDEX_TAG, NEWS_SITEMAP_TAG, NEWS_WINDOW_MS, ROBOTS_TAG, SITEMAP_INDEX_TAG, SITEMAP_PAGES_TAG, SITEMAP_TAG, sitemapMonthTag,
+} from '../content/cache-tags.ts';
 import { fingerprint } from '../content/fingerprint.ts';
 import type { AppEnv } from '../http/app-env.ts';
 import { entityTag } from '../http/cache-headers.ts';
@@ -19,9 +22,13 @@ import { serveListDocument } from './list-document.ts';
 
 const XML = 'application/xml; charset=utf-8';
 
-/** The Google News sitemap covers articles of the last 48 hours, at most 1,000 of them. */
-const NEWS_WINDOW_MS = 48 * 3600 * 1000;
+/** The Google News sitemap covers articles of the last 48 hours ({@link NEWS_WINDOW_MS}), at most 1,000 of them. */
 const NEWS_LIMIT = 1000;
+
+/** Every sitemap carries `index` and `sitemap`, and its own tag. */
+function sitemapTags(own: string): string[] {
+  return [INDEX_TAG, SITEMAP_TAG, own];
+}
 
 /**
  * `/sitemap.xml`: the site's pages, then one sitemap per month of articles
@@ -29,11 +36,10 @@ const NEWS_LIMIT = 1000;
  */
 export const sitemapIndex: Handler<AppEnv> = (c) => {
   const config = c.get('config'), now = c.get('now');
-  return serveListDocument(c, FRONT_LIST, 'sitemap', XML, (state) => ({
-    etag: entityTag(state.version, 'sitemap', config.pageVersion),
-    tags: ['index', 'sitemap'],
-    render: async () => {
-      const months = await sitemapMonths(c.get('index'), now);
+  return serveListDocument(c, FRONT_LIST, 'sitemap', XML, sitemapTags(SITEMAP_INDEX_TAG), (state) => ({
+    etag: entityTag(state.version, 'sitemap', c.get('version')),
+    render: async (db) => {
+      const months = await sitemapMonths(db, now);
       const latestMonth = state.latestPublished === undefined ? null : new Date(state.latestPublished).toISOString().slice(0, 7);
       const children: SitemapLink[] = [{ path: '/sitemaps/pages.xml', ...(state.lastModified !== undefined && { lastmod: state.lastModified }) }];
       for (const m of months) {
@@ -66,11 +72,10 @@ export const sitemapFile: Handler<AppEnv> = (c) => {
 /** The front page, then every section, topic and author page with articles (within SITEMAP_URLS). */
 function pagesSitemap(c: Context<AppEnv>): Promise<Response> {
   const config = c.get('config'), now = c.get('now');
-  return serveListDocument(c, FRONT_LIST, 'sitemap-pages', XML, (state) => ({
-    etag: entityTag(state.version, 'sitemap-pages', config.pageVersion),
-    tags: ['index', 'sitemap'],
-    render: async () => {
-      const lists = await c.get('index').all<{ list: string }>(browsableListsStatement(now, config.sitemapUrls - 1));
+  return serveListDocument(c, FRONT_LIST, 'sitemap-pages', XML, sitemapTags(SITEMAP_PAGES_TAG), (state) => ({
+    etag: entityTag(state.version, 'sitemap-pages', c.get('version')),
+    render: async (db) => {
+      const lists = await db.all<{ list: string }>(browsableListsStatement(now, config.sitemapUrls - 1));
       const paths = lists.map(({ list }) => {
         const [kind, key = ''] = list.split(/:(.*)/s);
         return listPath(kind === 'section' ? { kind, section: key } : { kind: kind === 'tag' ? 'tag' : 'author', slug: key, name: key });
@@ -86,11 +91,10 @@ function pagesSitemap(c: Context<AppEnv>): Promise<Response> {
 function monthSitemap(c: Context<AppEnv>, month: string, part: number): Promise<Response> {
   const config = c.get('config'), now = c.get('now');
   const name = `sitemap-${month}-${part}`;
-  return serveListDocument(c, FRONT_LIST, name, XML, (state) => ({
-    etag: entityTag(state.version, name, config.pageVersion),
-    tags: ['index', 'sitemap'],
-    render: async () => {
-      const rows = await monthEntries(c.get('index'), month, { now, offset: (part - 1) * config.sitemapUrls, limit: config.sitemapUrls });
+  return serveListDocument(c, FRONT_LIST, name, XML, sitemapTags(sitemapMonthTag(month)), (state) => ({
+    etag: entityTag(state.version, name, c.get('version')),
+    render: async (db) => {
+      const rows = await monthEntries(db, month, { now, offset: (part - 1) * config.sitemapUrls, limit: config.sitemapUrls });
       if (rows.length === 0) return null;
       return c.get('meter').render(() => renderSitemap(c.get('site'), rows.map((r) => ({ path: `/articles/${r.slug}`, lastmod: r.modifiedAt }))));
     },
@@ -105,13 +109,12 @@ function monthSitemap(c: Context<AppEnv>, month: string, part: number): Promise<
  */
 function newsSitemap(c: Context<AppEnv>): Promise<Response> {
   const now = c.get('now');
-  return serveListDocument(c, FRONT_LIST, 'sitemap-news', XML, async (state) => {
+  return serveListDocument(c, FRONT_LIST, 'sitemap-news', XML, sitemapTags(NEWS_SITEMAP_TAG), async (state) => {
     const rows = await recentEntries(c.get('index'), { now, windowMs: NEWS_WINDOW_MS, limit: NEWS_LIMIT });
     const ageOut = rows.length ? Date.parse(rows.at(-1)!.date) + NEWS_WINDOW_MS : undefined;
     const ends = [state.nextScheduled, ageOut].filter((t): t is number => t !== undefined);
     return {
-      etag: entityTag(fingerprint(rows.map((r) => `${r.slug}:${r.hash}`).join('\n')), 'news', c.get('config').pageVersion),
-      tags: ['index', 'sitemap'],
+      etag: entityTag(fingerprint(rows.map((r) => `${r.slug}:${r.hash}`).join('\n')), 'news', c.get('version')),
       ...(ends.length && { expiresAt: Math.min(...ends) }),
       render: async () => c.get('meter').render(() => renderNewsSitemap(c.get('site'), rows)),
     };
@@ -121,6 +124,6 @@ function newsSitemap(c: Context<AppEnv>): Promise<Response> {
 /** `/robots.txt`: everything may be crawled; the sitemaps. */
 export const robots: Handler<AppEnv> = (c) => {
   const site = c.get('site');
-  const rep = { etag: entityTag('robots', c.get('config').pageVersion, fingerprint(site.origin)), tags: ['robots'] };
+  const rep = { etag: entityTag('robots', c.get('version')), tags: [ROBOTS_TAG] };
   return respond(c, rep, 'text/plain; charset=utf-8', false, () => renderRobots(site));
 };

@@ -1,8 +1,10 @@
 /**
  * The worker's access to the archive index in D1. Reads go through one D1
- * session per request (`first-unconstrained`), so a read replica near the
- * reader may answer them, and the request's later reads are never older than
- * its first. Writes go to the primary. Every call has a timeout and is counted
+ * session per request that starts at the primary (`first-primary`): a
+ * response a cache may keep must not be built from a replica that has not
+ * yet seen an editor's write, or a purge that followed the write would be
+ * undone. The session's later reads may come from a replica, never older
+ * than its first. Writes go to the primary. Every call has a timeout and is counted
  * for `Server-Timing`; a throw or a hang is a {@link StorageUnavailableError},
  * handled like a KV failure.
  */
@@ -16,6 +18,8 @@ export interface IndexDb {
   all<T>(statement: Statement): Promise<T[]>;
   /** The first row a read returns, or null. */
   first<T>(statement: Statement): Promise<T | null>;
+  /** The rows of several reads run as one batch: one round trip, and one consistent view of the index. */
+  batch(statements: Statement[]): Promise<unknown[][]>;
   /** Runs writes as one atomic batch on the primary; returns how many rows each statement returned (`RETURNING`). */
   write(statements: Statement[]): Promise<number[]>;
 }
@@ -30,7 +34,7 @@ export function indexDb(binding: D1Database | undefined, timeoutMs: number, mete
   const reader = () => {
     if (!binding) throw new StorageUnavailableError('no D1 database is bound as INDEX (see wrangler.toml)');
     // The Sessions API where the runtime has it; a plain binding elsewhere.
-    session ??= typeof binding.withSession === 'function' ? binding.withSession('first-unconstrained') : binding;
+    session ??= typeof binding.withSession === 'function' ? binding.withSession('first-primary') : binding;
     return session;
   };
   const call = <T>(what: string, run: () => Promise<T>): Promise<T> => {
@@ -46,6 +50,11 @@ export function indexDb(binding: D1Database | undefined, timeoutMs: number, mete
     async first<T>(statement: Statement) {
       const db = reader();
       return call('read', () => db.prepare(statement.sql).bind(...statement.params).first<T>());
+    },
+    async batch(statements: Statement[]) {
+      const db = reader();
+      const results = await call('read', () => db.batch(statements.map((s) => db.prepare(s.sql).bind(...s.params))));
+      return results.map((r) => r.results ?? []);
     },
     async write(statements: Statement[]) {
       if (!binding) throw new StorageUnavailableError('no D1 database is bound as INDEX (see wrangler.toml)');

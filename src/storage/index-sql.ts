@@ -10,6 +10,7 @@
  * and the SQL file of a large import stays small in statement count.
  */
 import type { IndexRow } from './index-rows.ts';
+import { BANNERS_KEY } from './kv-format.ts';
 
 export interface Statement {
   sql: string;
@@ -331,13 +332,40 @@ ORDER BY e.published_at DESC, e.slug DESC LIMIT ?3`,
 
 /**
  * What the index holds for one slug: its row's hash and who wrote it when, and
- * when an editor last removed it; all null when there is neither.
+ * when an editor last removed it (all null when there is neither); and the
+ * banner copy's version as an editor last published it (null when never).
+ * One small read, which every article response that may be cached makes.
  */
 export function indexedVersionStatement(slug: string): Statement {
   return {
-    sql: `SELECT a.hash, a.indexed_by AS indexedBy, a.indexed_at AS indexedAt, r.removed_at AS removedAt
-FROM (SELECT ?1 AS slug) s LEFT JOIN articles a ON a.slug = s.slug LEFT JOIN removed r ON r.slug = s.slug`,
-    params: [slug],
+    sql: `SELECT a.hash, a.indexed_by AS indexedBy, a.indexed_at AS indexedAt, r.removed_at AS removedAt,
+  c.hash AS bannersHash, c.written_at AS bannersWrittenAt
+FROM (SELECT ?1 AS slug) s LEFT JOIN articles a ON a.slug = s.slug LEFT JOIN removed r ON r.slug = s.slug
+  LEFT JOIN config_files c ON c.key = ?2`,
+    params: [slug, BANNERS_KEY],
+  };
+}
+
+/** Records that an editor published the banner copy at `hash` (in the same execution as the rows). */
+export function configFileStatement(key: string, hash: string, now: number): Statement {
+  return {
+    sql: `INSERT INTO config_files (key, hash, written_at) VALUES (?1, ?2, ?3)
+ON CONFLICT (key) DO UPDATE SET hash = excluded.hash, written_at = excluded.written_at`,
+    params: [key, hash, now],
+  };
+}
+
+/**
+ * What the index holds of some slugs, for purging: each row's hash, first
+ * publication, draft flag and the lists it is on, so a change purges the
+ * lists an article leaves as well as those it joins.
+ */
+export function indexedListsStatement(slugs: string[]): Statement {
+  return {
+    sql: `SELECT a.slug, a.hash, a.published_at AS publishedAt, a.draft,
+  (SELECT json_group_array(e.list) FROM list_entries e WHERE e.slug = a.slug) AS lists
+FROM articles a WHERE a.slug IN (SELECT value FROM json_each(?1))`,
+    params: [JSON.stringify(slugs)],
   };
 }
 
@@ -353,6 +381,8 @@ export interface IndexedVersion {
   indexedBy: 'editor' | 'reader' | null;
   indexedAt: number | null;
   removedAt: number | null;
+  bannersHash: string | null;
+  bannersWrittenAt: number | null;
 }
 
 /** Indexed slugs and hashes in a key range (after `after`, up to `through`; no upper bound when null). */
@@ -381,10 +411,11 @@ WHERE id = 1`,
  * file as a single transaction. Parameters are inlined as SQLite literals.
  */
 export function toSqlScript(statements: Statement[]): string {
-  return statements.map((s) => `${inlineParams(s)};\n`).join('');
+  return statements.map((s) => `${inlineStatement(s)};\n`).join('');
 }
 
-function inlineParams({ sql, params }: Statement): string {
+/** One statement with its parameters inlined as SQLite literals, for `wrangler d1 execute --command`. */
+export function inlineStatement({ sql, params }: Statement): string {
   // Only the statement text is scanned for placeholders, never a value put in.
   return sql.replace(/\?(\d+)/g, (_, n: string) => sqlLiteral(params[Number(n) - 1]));
 }

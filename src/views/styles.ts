@@ -172,5 +172,7 @@ export const TEMPLATE_VERSION = '2';
 /** Changes whenever the stylesheet does, so its URL can be cached forever. */
 export const STYLESHEET_VERSION = fingerprint(STYLESHEET);
 export const STYLESHEET_PATH = `/assets/site.${STYLESHEET_VERSION}.css`;
+/** Every deploy's stylesheet URL, this one's and earlier ones' (a hash of 8 hex digits). */
+export const STYLESHEET_ROUTE = '/assets/:file{site\\.[0-9a-f]{8}\\.css}';
 
 export const FAVICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#a4161a"/><path d="M9 7h8.5c4 0 6.3 1.9 6.3 4.9 0 2-1.1 3.4-3 4 2.4.5 3.8 2.1 3.8 4.4 0 3.4-2.6 5.7-7 5.7H9zm4.2 3.4v4.6h3.6c1.9 0 2.9-.8 2.9-2.3s-1-2.3-2.9-2.3zm0 7.9v5.3h4c2.1 0 3.2-.9 3.2-2.7 0-1.7-1.1-2.6-3.2-2.6z" fill="#fff"/></svg>`;

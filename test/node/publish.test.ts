@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadContent } from '../../src/cli/content.ts';
 import { listExisting, publish } from '../../src/cli/publish.ts';
-import { readIndexedHashes } from '../../src/cli/index-writer.ts';
+import { readIndexed } from '../../src/cli/index-writer.ts';
 import { reindex } from '../../src/cli/reindex.ts';
 import { unpublish } from '../../src/cli/unpublish.ts';
 import { projectWrangler, runOrThrow, type WranglerRunner } from '../../src/cli/wrangler.ts';
@@ -93,7 +93,7 @@ function deskAt(dir: string) {
       return { code, output: lines.join('\n') };
     },
     /** What the local index holds, slug to hash. */
-    indexed: () => readIndexedHashes(wrangler, target),
+    indexed: async () => new Map([...(await readIndexed(wrangler, target))].map(([slug, row]) => [slug, row.hash])),
     /** Runs SQL against the local index with the real wrangler. */
     sql: (command: string) => runOrThrow(wrangler, ['d1', 'execute', 'INDEX', '--local', '--persist-to', state, '--command', command]),
     /** Puts one file under `slug` with plain `wrangler kv key put`. */

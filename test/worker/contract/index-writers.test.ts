@@ -4,10 +4,10 @@
 // for a while, since a reader may be seeing an older copy in KV's cache.
 import { createScheduledController } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import worker from '../../../src/index.ts';
 import { reconcile } from '../../../src/indexing/reconcile.ts';
-import { ensureIndexed, forgetIndexedVersions } from '../../../src/indexing/write-back.ts';
+import { ensureIndexed } from '../../../src/indexing/write-back.ts';
 import { indexDb } from '../../../src/storage/index-db.ts';
 import { removeSlugsStatements, writeRowsStatements, type WriteContext } from '../../../src/storage/index-sql.ts';
 import { contentHash } from '../../../src/storage/kv-format.ts';
@@ -53,10 +53,6 @@ async function reconcileState() {
     cursor: string | null; after: string; passes: number;
   }>();
 }
-
-beforeEach(() => {
-  forgetIndexedVersions();
-});
 
 describe('a plain `wrangler kv key put`', () => {
   it('is served at once, and reaches the lists after its first view', async () => {

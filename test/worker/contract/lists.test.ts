@@ -20,7 +20,7 @@ describe('the front page', () => {
     const order = ['Ferry &lt;returns&gt;', 'Uploaded with plain wrangler', 'Seeds in the delta'].map((t) => html.indexOf(t));
     expect(order.every((i) => i > 0)).toBe(true);
     expect(order).toEqual([...order].sort((a, b) => a - b));
-    expect(res.headers.get('Cache-Tag')).toBe('index');
+    expect(res.headers.get('Cache-Tag')).toBe('index,front');
     expect(res.headers.get('Vary')).toBeNull();
   });
 

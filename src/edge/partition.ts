@@ -1,0 +1,70 @@
+/**
+ * How requests are partitioned for Workers Cache, decided before the cache is
+ * asked: pure functions of the request URL.
+ *
+ * Workers Cache keys a response by entry point, path and query, worker
+ * version and `ctx.props` (and honours `Vary`). The gateway therefore calls
+ * the cached entry point with the reader's region group in `props` for the
+ * routes that carry a banner, and with no props for everything else, so the
+ * cache holds one copy per group of an article page and one copy of every
+ * region-neutral response. Query parameters that change nothing are dropped
+ * and the rest sorted, so tracking parameters cannot split the cache.
+ */
+import { origin, rawPath } from '../http/request.ts';
+import { searchQuery } from '../listing/search.ts';
+
+/** What the cached entry point is called with; part of the cache key. */
+export interface CacheProps {
+  /** The region group the page's banner is for; absent on region-neutral routes. */
+  group?: string;
+}
+
+/** The routes whose responses carry the reader's banner, and so vary by region group. */
+export function variesByRegion(path: string): boolean {
+  return path.startsWith('/articles/');
+}
+
+/**
+ * Requests that no cache may answer: editors' signed previews (`private,
+ * no-store` anyway) and a gallery opened from one. They go straight to the
+ * pages, without a cache lookup.
+ */
+export function bypassesCache(path: string, query: URLSearchParams): boolean {
+  return path.startsWith('/preview/') || (path.startsWith('/gallery/') && query.has('sig'));
+}
+
+/** The query parameters each kind of route reads; every other one changes nothing. */
+function parametersFor(path: string): readonly string[] {
+  if (path === '/search') return ['page', 'q'];
+  if (path === '/' || /^\/(?:sections|tags|authors)\/[^/]+$/.test(path)) return ['page'];
+  if (variesByRegion(path)) return ['region'];
+  return [];
+}
+
+/**
+ * The URL as the cache should key it: only the parameters the route reads,
+ * sorted; `page=1` dropped (it is the first page, which is also the page
+ * without one); a search query reduced to its normalised words. Two URLs
+ * that give the same bytes give the same key.
+ */
+export function canonicalUrl(url: string): string {
+  const path = rawPath(url);
+  const query = url.indexOf('?');
+  const search = new URLSearchParams(query === -1 ? '' : url.slice(query + 1).replace(/#.*$/, ''));
+  const params: [string, string][] = [];
+  for (const name of parametersFor(path)) {
+    const value = search.get(name);
+    if (value === null) continue;
+    if (name === 'page' && value === '1') continue;
+    if (name === 'q') {
+      const { normalised } = searchQuery(value);
+      // A query with no words keeps what was typed, so the page can say so.
+      params.push([name, normalised || value]);
+    } else {
+      params.push([name, value]);
+    }
+  }
+  const kept = params.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
+  // The path exactly as sent: the pages refuse malformed slugs by what was sent, not by what a URL parser would make of it.
+  return `${origin(url)}${path}${kept ? `?${kept}` : ''}`;
+}
