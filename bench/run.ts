@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- [--rounds 5] [--seconds 5] [--connections 32] [--out FILE] [--quick]`
+ * `npm run bench -- [--rounds 5] [--seconds 5] [--connections 32] [--out FILE] [--quick] [--archive | --cache]`
  *
  * Measures Broadsheet against the ceiling of its runtime, in one workerd:
  *
@@ -24,6 +24,7 @@ import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { loadContent } from '../src/cli/content.ts';
 import { archiveReport, formatArchive, type ArchiveReport } from './archive.ts';
+import { cacheReport, formatCache, type CacheReport } from './cache.ts';
 import { seedGenerated, seedSamples } from '../support/seed.ts';
 import { PATHOLOGICAL } from '../support/pathological.ts';
 import { ROOT, buildWorker, startWorker, type WorkerServer } from '../support/worker-server.ts';
@@ -55,6 +56,8 @@ export interface BenchReport {
   startup_ms: number | null;
   /** What list routes cost as the archive grows (bench/archive.ts). */
   archive?: ArchiveReport;
+  /** Hit ratios per country and per group through Varnish, and publish to visible (bench/cache.ts). */
+  cache?: CacheReport;
 }
 
 const sizeSlug = (label: string) => label.replace(' ', '').toLowerCase();
@@ -272,11 +275,19 @@ async function main(): Promise<void> {
       out: { type: 'string' }, quick: { type: 'boolean' },
       // The archive report alone, and which sizes it covers (default 10³ to 10⁶).
       archive: { type: 'boolean' }, sizes: { type: 'string' }, samples: { type: 'string' },
+      // The cache report alone.
+      cache: { type: 'boolean' },
     },
   });
   const quick = values.quick === true;
   const sizes = values.sizes?.split(',').map(Number) ?? (quick ? [1_000, 10_000, 100_000] : undefined);
   const archiveOptions = { ...(sizes && { sizes }), samples: Number(values.samples ?? (quick ? 30 : 100)) };
+  if (values.cache) {
+    const cache = await cacheReport(quick ? { requests: 5000 } : {});
+    console.log(formatCache(cache));
+    if (values.out) await writeFile(values.out, `${JSON.stringify({ cache }, null, 2)}\n`);
+    return;
+  }
   if (values.archive) {
     const archive = await archiveReport(archiveOptions);
     console.log(formatArchive(archive));
@@ -290,8 +301,10 @@ async function main(): Promise<void> {
     quick,
   });
   report.archive = await archiveReport(archiveOptions);
+  report.cache = await cacheReport(quick ? { requests: 5000 } : {});
   console.log(formatReport(report));
   console.log(`\n${formatArchive(report.archive)}`);
+  console.log(`\n${formatCache(report.cache)}`);
   if (values.out) await writeFile(values.out, `${JSON.stringify(report, null, 2)}\n`);
 }
 

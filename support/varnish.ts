@@ -3,7 +3,7 @@
  * built-in VCL and nothing but a backend definition (`-b`), on loopback.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,6 +16,14 @@ export interface Varnish {
   /** A counter from `varnishstat`, e.g. `MAIN.cache_hit`. */
   stat(name: string): Promise<number>;
   close(): Promise<void>;
+}
+
+/** The Varnish VCL the README recommends, taken from the README itself so the two cannot drift. */
+export async function readmeVcl(root: string): Promise<string> {
+  const readme = await readFile(path.join(root, 'README.md'), 'utf8');
+  const vcl = /```vcl\n([^]*?)```/.exec(readme)?.[1];
+  if (!vcl) throw new Error('README.md has no ```vcl block');
+  return vcl;
 }
 
 /** A port nothing is listening on right now. */

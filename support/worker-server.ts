@@ -13,8 +13,9 @@ import { projectWrangler, runOrThrow } from '../src/cli/wrangler.ts';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
 
-/** The preview secret the test workers run with. */
+/** The secrets the test workers run with. */
 export const TEST_PREVIEW_SECRET = 'test-preview-secret';
+export const TEST_PURGE_SECRET = 'test-purge-secret';
 
 let build: Promise<string> | undefined;
 
@@ -75,7 +76,7 @@ export async function startWorker(options: WorkerOptions = {}): Promise<WorkerSe
     compatibilityDate: config.compatibility_date,
     kvNamespaces: { ARTICLES: namespace.id },
     d1Databases: { INDEX: database.database_id },
-    bindings: { ...vars, PREVIEW_SECRET: TEST_PREVIEW_SECRET, ...options.vars },
+    bindings: { ...vars, PREVIEW_SECRET: TEST_PREVIEW_SECRET, PURGE_SECRET: TEST_PURGE_SECRET, ...options.vars },
   };
   const mf = new Miniflare({
     host: '127.0.0.1',

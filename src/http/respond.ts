@@ -33,7 +33,7 @@ export async function respond(
   const anyVersion = c.req.header('If-None-Match')?.trim() === '*';
   if (!stale && !anyVersion && isNotModified(c.req.raw, rep)) return c.body(null, 304, cacheHeaders(config, rep, { now }));
   const produced = await body();
-  if (produced === null) return notFound(c, { until: rep.expiresAt, tags: rep.tags });
+  if (produced === null) return notFound(c, { until: rep.expiresAt, tags: rep.tags, stale });
   let bytes: Uint8Array;
   if (typeof produced === 'string') bytes = new TextEncoder().encode(produced);
   else if (produced instanceof Uint8Array) bytes = produced;

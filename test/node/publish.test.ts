@@ -3,130 +3,29 @@
 // worker in workerd. Every test starts from its own desk (articles folder and
 // local state), so each can run alone and in any order.
 import { execFile } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadContent } from '../../src/cli/content.ts';
-import { listExisting, publish } from '../../src/cli/publish.ts';
-import { readIndexed } from '../../src/cli/index-writer.ts';
+import { listExisting } from '../../src/cli/publish.ts';
 import { reindex } from '../../src/cli/reindex.ts';
 import { unpublish } from '../../src/cli/unpublish.ts';
-import { projectWrangler, runOrThrow, type WranglerRunner } from '../../src/cli/wrangler.ts';
-import { ROOT, TEST_PREVIEW_SECRET, startWorker, type WorkerServer } from '../../support/worker-server.ts';
+import { runOrThrow, type WranglerRunner } from '../../src/cli/wrangler.ts';
+import { article, desks, recordingRunner, wrangler } from '../../support/desk.ts';
+import { ROOT } from '../../support/worker-server.ts';
 
 const run = promisify(execFile);
-const wrangler = projectWrangler(ROOT);
-let root: string;
-let desks = 0;
-let templates: { migrated: Promise<string>; published: Promise<string> };
+let newDesk: Awaited<ReturnType<typeof desks>>['newDesk'];
+let cleanup: () => Promise<void>;
 
 beforeAll(async () => {
-  root = await mkdtemp(path.join(os.tmpdir(), 'broadsheet-editors-'));
-  // Prepared once, each when first needed; tests work on copies.
-  let migrated: Promise<string> | undefined, published: Promise<string> | undefined;
-  templates = {
-    get migrated() { return (migrated ??= prepareDesk(path.join(root, 'template-migrated'))); },
-    get published() { return (published ??= prepareDesk(path.join(root, 'template-published'), { published: true })); },
-  };
+  ({ newDesk, cleanup } = await desks());
 });
 
 afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
+  await cleanup();
 });
-
-/** Applies the migrations to a local state with the real `wrangler d1 migrations apply`, as `npm run migrate` does. */
-async function migrate(persistTo: string): Promise<void> {
-  await runOrThrow(wrangler, ['d1', 'migrations', 'apply', 'INDEX', '--local', '--persist-to', persistTo]);
-}
-
-/** The real wrangler, with every command it was asked to run recorded. */
-function recordingRunner(): { runner: WranglerRunner; commands: string[] } {
-  const commands: string[] = [];
-  return { commands, runner: (args) => (commands.push(args.slice(0, 3).join(' ')), wrangler(args)) };
-}
-
-const article = (title: string, extra = '', body = 'Body text.') =>
-  `---\ntitle: ${title}\ndate: 2026-11-20T08:00:00Z\n${extra}---\n\n${body}\n`;
-
-/**
- * An editor's desk: an articles folder holding two articles, a draft, an
- * image and banner copy, and a migrated local state, published or not yet.
- * Each test gets its own copy of one of two desks prepared once, so tests
- * share no state and run in any order.
- */
-async function newDesk({ published = false } = {}) {
-  const template = published ? await templates.published : await templates.migrated;
-  const dir = path.join(root, `desk-${++desks}`);
-  await cp(template, dir, { recursive: true });
-  return deskAt(dir);
-}
-
-/** The desk in `dir` (its articles and its local state), and the editors' commands over it. */
-function deskAt(dir: string) {
-  const content = path.join(dir, 'articles');
-  const state = path.join(dir, 'state');
-  const target = { remote: false, persistTo: state } as const;
-  return {
-    dir, content, state, target,
-    async write(relative: string, text: string): Promise<string> {
-      const file = path.join(content, relative);
-      await mkdir(path.dirname(file), { recursive: true });
-      await writeFile(file, text);
-      return file;
-    },
-    /** `npm run publish` of the given paths (all of them by default); its exit code and output. */
-    async publish(paths: string[] = [], runner = wrangler, persistTo = state) {
-      const lines: string[] = [];
-      let code: number;
-      try {
-        code = await publish({
-          root: ROOT, contentRoot: content, paths, target: { remote: false, persistTo }, runner, log: (l) => lines.push(l),
-          previewSecret: TEST_PREVIEW_SECRET, previewOrigin: '',
-        });
-      } catch (error) {
-        // As the command line reports it (runCommand): the message, exit 1.
-        lines.push(`publish failed: ${error instanceof Error ? error.message : error}`);
-        code = 1;
-      }
-      return { code, output: lines.join('\n') };
-    },
-    /** What the local index holds, slug to hash. */
-    indexed: async () => new Map([...(await readIndexed(wrangler, target))].map(([slug, row]) => [slug, row.hash])),
-    /** Runs SQL against the local index with the real wrangler. */
-    sql: (command: string) => runOrThrow(wrangler, ['d1', 'execute', 'INDEX', '--local', '--persist-to', state, '--command', command]),
-    /** Puts one file under `slug` with plain `wrangler kv key put`. */
-    async put(slug: string, file: string): Promise<void> {
-      await runOrThrow(wrangler, ['kv', 'key', 'put', slug, '--path', file, '--binding', 'ARTICLES', '--local', '--persist-to', state]);
-    },
-    /** A fresh worker over the state wrangler wrote, with no isolate memo, so each request sees what the commands left. */
-    async withWorker<T>(use: (worker: WorkerServer) => Promise<T>): Promise<T> {
-      const worker = await startWorker({ persistTo: state, vars: { ISOLATE_CACHE_TTL: '0' } });
-      try {
-        return await use(worker);
-      } finally {
-        await worker.close();
-      }
-    },
-  };
-}
-
-/** Prepares the desk in `dir`: its files, migrated with the real wrangler, and published when asked. */
-async function prepareDesk(dir: string, { published = false } = {}): Promise<string> {
-  const desk = deskAt(dir);
-  await desk.write('news/harbour.md', article('Harbour reopens', 'image:\n  src: /media/ferry.svg\n  alt: A ferry\n'));
-  await desk.write('world/americas/gift.md', article('A gift in the delta'));
-  await desk.write('desk/draft.md', article('Secret draft', 'draft: true\n', 'Draft text.'));
-  await desk.write('media/ferry.svg', '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 2 1"/>');
-  await desk.write('banners.yaml', 'UK:\n  heading: Editors wrote this\n  paragraphs: [Thanks.]\n  primary: {label: Give, url: /give}\n');
-  await migrate(desk.state);
-  if (published) {
-    const { code, output } = await desk.publish();
-    if (code !== 0) throw new Error(`the desk did not publish:\n${output}`);
-  }
-  return dir;
-}
 
 describe('npm run publish', () => {
   it('uploads valid articles, their media and banner copy, readable through the worker', async () => {
@@ -165,7 +64,7 @@ describe('npm run publish', () => {
   it('skips everything on a second run, writing nothing', async () => {
     const desk = await newDesk({ published: true });
     const { runner, commands } = recordingRunner();
-    const { code, output } = await desk.publish([], runner);
+    const { code, output } = await desk.publish([], { runner });
     expect(code, output).toBe(0);
     for (const slug of ['news/harbour', 'world/americas/gift', 'desk/draft']) expect(output).toMatch(new RegExp(`unchanged\\s+${slug}`));
     expect(output).toContain('0 added, 0 updated, 3 unchanged');
@@ -178,7 +77,7 @@ describe('npm run publish', () => {
     await desk.write('news/fresh.md', article('A fresh and valid story'));
     const bad = await desk.write('news/bad.md', '---\ntitle: Bad\ndate: last tuesday\n---\n\n[x](javascript:alert(1))\n');
     const { runner, commands } = recordingRunner();
-    const { code, output } = await desk.publish([], runner);
+    const { code, output } = await desk.publish([], { runner });
     expect(code).toBe(1);
     const relative = path.relative(process.cwd(), bad);
     expect(output).toContain(`${relative}:3: date must be an ISO 8601 date`);
@@ -235,7 +134,7 @@ describe('npm run publish', () => {
       return wrangler(args);
     };
     const before = await desk.indexed();
-    const { code, output } = await desk.publish([path.join(desk.content, 'batch')], failing);
+    const { code, output } = await desk.publish([path.join(desk.content, 'batch')], { runner: failing });
     expect(code).toBe(1);
     expect(output).toContain('KV was updated, but the index in local D1');
     expect(await desk.indexed()).toEqual(before);
@@ -265,7 +164,7 @@ describe('npm run publish', () => {
 
   it('tells an editor to migrate an index that has no tables', async () => {
     const desk = await newDesk();
-    const { code, output } = await desk.publish([], wrangler, path.join(desk.dir, 'unmigrated'));
+    const { code, output } = await desk.publish([], { persistTo: path.join(desk.dir, 'unmigrated') });
     expect(code).toBe(1);
     expect(output).toContain('has no tables yet: run `npm run migrate -- --local` first');
   });

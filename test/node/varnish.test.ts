@@ -2,12 +2,10 @@
 // built-in VCL (only a backend defined) in front of the bundled worker in
 // workerd. Varnish knows nothing about regions; it must get them right from
 // our Vary, ETag and Cache-Control alone.
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseArticle } from '../../src/content/article.ts';
 import { contentHash, toMetadata } from '../../src/storage/kv-format.ts';
-import { startVarnish, type Varnish } from '../../support/varnish.ts';
+import { readmeVcl, startVarnish, type Varnish } from '../../support/varnish.ts';
 import { indexRows } from '../../support/seed.ts';
 import { ROOT, startWorker, type WorkerServer } from '../../support/worker-server.ts';
 import { prepareBody } from '../../src/content/markdown.ts';
@@ -162,11 +160,7 @@ describe('through Varnish with the README\'s VCL', () => {
       vars: { REGION_HEADERS: 'CF-IPCountry', ISOLATE_CACHE_TTL: '0', BROWSER_MAX_AGE: '1', CDN_MAX_AGE: '60', STALE_WHILE_REVALIDATE: '0' },
     });
     await publish('world/tuned', source('Tuned, first.'), tunedWorker);
-    // The README's recommended VCL, taken from the README itself so the two cannot drift.
-    const readme = await readFile(path.join(ROOT, 'README.md'), 'utf8');
-    const vcl = /```vcl\n([^]*?)```/.exec(readme)?.[1];
-    if (!vcl) throw new Error('README.md has no ```vcl block');
-    tuned = await startVarnish(new URL(tunedWorker.url).host, vcl);
+    tuned = await startVarnish(new URL(tunedWorker.url).host, await readmeVcl(ROOT));
   }, 120_000);
 
   afterAll(async () => {

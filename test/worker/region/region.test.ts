@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseRegionSources } from '../../../src/config.ts';
+import { GROUP_CANONICAL_COUNTRY, GROUP_COUNTRIES } from '../../../src/content/region-groups.ts';
 import { CURRENCIES, REGION_GROUPS, countryFromRequest, groupForCountry, parseCountry, regionFromRequest } from '../../../src/region/region.ts';
 
 describe('parseCountry', () => {
@@ -18,6 +19,13 @@ describe('parseCountry', () => {
 describe('groupForCountry', () => {
   it('sends unknown readers to INTL', () => {
     expect(groupForCountry(null)).toBe('INTL');
+  });
+
+  it('reads each group\'s canonical country, which caches in front rewrite to, as that group', () => {
+    for (const group of REGION_GROUPS) expect(groupForCountry(parseCountry(GROUP_CANONICAL_COUNTRY[group])), group).toBe(group);
+    // Every member is listed once, under one group.
+    const members = Object.values(GROUP_COUNTRIES).flat();
+    expect(new Set(members).size).toBe(members.length);
   });
 
   it('has a currency for every group', () => {
