@@ -47,13 +47,16 @@ export function deskAt(dir: string) {
       return file;
     },
     /** `npm run publish` of the given paths (all of them by default); its exit code and output. */
-    async publish(paths: string[] = [], { runner = wrangler, persistTo = state, purge }: { runner?: WranglerRunner; persistTo?: string; purge?: PurgeTargets } = {}) {
+    async publish(
+      paths: string[] = [],
+      { runner = wrangler, persistTo = state, purge, settleMs }: { runner?: WranglerRunner; persistTo?: string; purge?: PurgeTargets; settleMs?: number } = {},
+    ) {
       const lines: string[] = [];
       let code: number;
       try {
         code = await publish({
           root: ROOT, contentRoot: content, paths, target: { remote: false, persistTo }, runner, log: (l) => lines.push(l),
-          previewSecret: TEST_PREVIEW_SECRET, previewOrigin: '', ...(purge && { purge }),
+          previewSecret: TEST_PREVIEW_SECRET, previewOrigin: '', ...(purge && { purge }), ...(settleMs !== undefined && { settleMs }),
         });
       } catch (error) {
         // As the command line reports it (runCommand): the message, exit 1.
@@ -63,9 +66,9 @@ export function deskAt(dir: string) {
       return { code, output: lines.join('\n') };
     },
     /** `npm run unpublish` of `slugs`; its exit code and output. */
-    async unpublish(slugs: string[], { purge }: { purge?: PurgeTargets } = {}) {
+    async unpublish(slugs: string[], { purge, settleMs }: { purge?: PurgeTargets; settleMs?: number } = {}) {
       const lines: string[] = [];
-      const code = await unpublish({ slugs, target, runner: wrangler, log: (l) => lines.push(l), ...(purge && { purge }) });
+      const code = await unpublish({ slugs, target, runner: wrangler, log: (l) => lines.push(l), ...(purge && { purge }), ...(settleMs !== undefined && { settleMs }) });
       return { code, output: lines.join('\n') };
     },
     /** What the local index holds, slug to hash. */

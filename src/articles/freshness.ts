@@ -5,7 +5,9 @@
  * file, and a cache would then keep the old page for its whole lifetime. The
  * editors' commands write the D1 index before they purge, and D1 is read
  * from its primary, so every article response that a cache may keep first
- * asks the index which version an editor last published:
+ * asks the index which version an editor last published (an isolate reuses
+ * that answer for `ISOLATE_CACHE_TTL`; the commands purge a second time once
+ * that has passed, `indexed-version.ts`):
  *
  * - the same version as KV gave: the response is current;
  * - another, written by an editor within the trust window (`KV_CACHE_TTL`

@@ -27,7 +27,7 @@ import { BANNERS_KEY, toMetadata } from '../storage/kv-format.ts';
 import { runCommand } from './command.ts';
 import { formatProblem, loadContent, type FileProblem } from './content.ts';
 import { chunkedWriteStatements, describeTarget, executeIndexScript, readIndexed } from './index-writer.ts';
-import { badTargets, purgeChanged, purgeTargetsFromEnv, type PurgeTargets } from './purger.ts';
+import { badTargets, purgeChanged, purgeTargetsFromEnv, settleMsFromConfig, type PurgeTargets } from './purger.ts';
 import { projectWrangler, runOrThrow, targetArgs, type Target, type WranglerRunner } from './wrangler.ts';
 
 export interface PublishOptions {
@@ -50,6 +50,8 @@ export interface PublishOptions {
   purge?: PurgeTargets;
   /** What sends the purge requests (tests inject their own). */
   fetch?: typeof globalThis.fetch;
+  /** How long after the first purge to purge again (`settleMsFromConfig`); none when absent. */
+  settleMs?: number;
 }
 
 /** One `wrangler kv bulk put` entry. */
@@ -252,6 +254,7 @@ if (import.meta.filename === process.argv[1]) {
       log,
       previewSecret: parsed.dryRun ? process.env.PREVIEW_SECRET : await sharedSecret(root, 'PREVIEW_SECRET', parsed.target, log),
       purge: await localPurgeTargets(root, parsed.target, parsed.dryRun, log),
+      settleMs: await settleMsFromConfig(root),
       ...(origin && { previewOrigin: origin }),
     });
   });

@@ -66,7 +66,7 @@ export async function purge(options: PurgeOptions): Promise<number> {
     return tagsForChange(w, row, row, now);
   });
   if (tags.length > MAX_PURGE_TAGS) log(`  note: ${tags.length} tags is more than one purge takes; broader tags are purged instead`);
-  return (await purgeChanged(tags, target, { ...options, now }, log)) ? 0 : 1;
+  return (await purgeChanged(tags, target, options, log)) ? 0 : 1;
 }
 
 if (import.meta.filename === process.argv[1]) {

@@ -1,8 +1,9 @@
 /**
  * Purging after a publish: Workers Cache through the deployed worker's signed
  * purge route, and every HTTP cache in front of it named in `PURGE_URLS`
- * (comma-separated base URLs) with the `BAN` request the README's VCL
- * accepts. A purge that fails never undoes a publish, whose content is
+ * (comma-separated base URLs): a Varnish with the `BAN` request the README's
+ * VCL accepts, or a Fastly service (`https://api.fastly.com/service/<id>`)
+ * through its purge-by-surrogate-key API with `FASTLY_API_TOKEN`. A purge that fails never undoes a publish, whose content is
  * already live: each target's outcome is reported, and the command prints
  * how to retry (`npm run purge -- …`).
  */
@@ -17,8 +18,10 @@ export interface PurgeTargets {
   worker?: string;
   /** `PURGE_SECRET`, which the worker's purge route checks. */
   secret?: string;
-  /** Base URLs of the caches in front (Varnish with the README's VCL). */
+  /** Base URLs of the caches in front (Varnish with the README's VCL, or a Fastly service's API URL). */
   proxies: string[];
+  /** `FASTLY_API_TOKEN`, for Fastly services among the proxies. */
+  fastlyToken?: string;
 }
 
 export interface PurgeResult {
@@ -40,13 +43,41 @@ const TIMEOUT_MS = 15_000;
 export async function purgeTargetsFromEnv(root: string, remote: boolean, env: NodeJS.ProcessEnv = process.env): Promise<PurgeTargets> {
   const proxies = (env.PURGE_URLS ?? '').split(',').map((u) => u.trim().replace(/\/+$/, '')).filter(Boolean);
   const worker = env.PURGE_ORIGIN || (remote ? env.SITE_URL || (await configuredSiteUrl(root)) : undefined);
-  return { proxies, ...(worker && { worker: worker.replace(/\/+$/, '') }), ...(env.PURGE_SECRET && { secret: env.PURGE_SECRET }) };
+  return {
+    proxies,
+    ...(worker && { worker: worker.replace(/\/+$/, '') }),
+    ...(env.PURGE_SECRET && { secret: env.PURGE_SECRET }),
+    ...(env.FASTLY_API_TOKEN && { fastlyToken: env.FASTLY_API_TOKEN }),
+  };
 }
 
 /** `SITE_URL` from wrangler.toml's `[vars]`, when set there. */
 async function configuredSiteUrl(root: string): Promise<string | undefined> {
+  return /^(https?:\/\/\S+)$/.exec((await configuredVar(root, 'SITE_URL')) ?? '')?.[1];
+}
+
+/** A string var from wrangler.toml's `[vars]`. */
+async function configuredVar(root: string, name: string): Promise<string | undefined> {
   const toml = await readFile(path.join(root, 'wrangler.toml'), 'utf8').catch(() => '');
-  return /^\s*SITE_URL\s*=\s*"(https?:\/\/[^"]+)"/m.exec(toml)?.[1];
+  return new RegExp(`^\\s*${name}\\s*=\\s*"([^"]*)"`, 'm').exec(toml)?.[1];
+}
+
+/**
+ * How long after its write a command purges a second time: every isolate
+ * reuses what it read from the index for `ISOLATE_CACHE_TTL`, and a refresh
+ * may take up to `D1_TIMEOUT_MS` more, so a page an isolate cached from a
+ * check made before the write is purged again once all of them have expired.
+ * The settings are wrangler.toml's (a change made in the dashboard is not seen).
+ */
+export async function settleMsFromConfig(root: string): Promise<number> {
+  const isolateTtl = Number((await configuredVar(root, 'ISOLATE_CACHE_TTL')) ?? 5);
+  const d1Timeout = Number((await configuredVar(root, 'D1_TIMEOUT_MS')) ?? 2000);
+  return settleMs(Number.isFinite(isolateTtl) ? isolateTtl : 5, Number.isFinite(d1Timeout) ? d1Timeout : 2000);
+}
+
+/** The second purge's delay for given settings: the memo's lifetime, a refresh's timeout, and a second to spare. */
+export function settleMs(isolateTtlSeconds: number, d1TimeoutMs: number): number {
+  return isolateTtlSeconds === 0 ? 0 : isolateTtlSeconds * 1000 + d1TimeoutMs + 1000;
 }
 
 /** Checks base URLs before anything is sent, so a typo in `PURGE_URLS` is an error at once. */
@@ -66,8 +97,37 @@ export async function sendPurges(
 ): Promise<PurgeResult[]> {
   const results: PurgeResult[] = [];
   if (targets.worker) results.push(await purgeWorker(targets.worker, targets.secret, body, fetch, now));
-  for (const proxy of targets.proxies) results.push(await banProxy(proxy, body, fetch));
+  for (const proxy of targets.proxies) {
+    results.push(FASTLY_SERVICE.test(proxy) ? await purgeFastly(proxy, targets.fastlyToken, body, fetch) : await banProxy(proxy, body, fetch));
+  }
   return results;
+}
+
+/** A Fastly service's API URL in `PURGE_URLS`. */
+const FASTLY_SERVICE = /^https:\/\/api\.fastly\.com\/service\/[A-Za-z0-9]+$/;
+/** Fastly purges at most 256 surrogate keys per request. */
+const KEYS_PER_FASTLY_PURGE = 256;
+
+/** Fastly: `POST /service/<id>/purge` with the tags in `Surrogate-Key`; `everything` is `purge_all`. */
+async function purgeFastly(service: string, token: string | undefined, body: PurgeBody, fetch: typeof globalThis.fetch): Promise<PurgeResult> {
+  if (!token) return { target: service, ok: false, detail: 'FASTLY_API_TOKEN is not set' };
+  const headers = { 'Fastly-Key': token, Accept: 'application/json' };
+  try {
+    if ('everything' in body) {
+      const res = await fetch(`${service}/purge_all`, { method: 'POST', headers, signal: AbortSignal.timeout(TIMEOUT_MS) });
+      await res.arrayBuffer();
+      return res.ok ? { target: service, ok: true, detail: 'everything purged' } : { target: service, ok: false, detail: `purge_all answered ${res.status}` };
+    }
+    for (let i = 0; i < body.tags.length; i += KEYS_PER_FASTLY_PURGE) {
+      const keys = body.tags.slice(i, i + KEYS_PER_FASTLY_PURGE).join(' ');
+      const res = await fetch(`${service}/purge`, { method: 'POST', headers: { ...headers, 'Surrogate-Key': keys }, signal: AbortSignal.timeout(TIMEOUT_MS) });
+      await res.arrayBuffer();
+      if (!res.ok) return { target: service, ok: false, detail: `purge answered ${res.status} after ${i} of ${body.tags.length} tag(s)` };
+    }
+  } catch (error) {
+    return { target: service, ok: false, detail: `could not reach it: ${error instanceof Error ? error.message : error}` };
+  }
+  return { target: service, ok: true, detail: `${body.tags.length} tag(s) purged` };
 }
 
 async function purgeWorker(origin: string, secret: string | undefined, body: PurgeBody, fetch: typeof globalThis.fetch, now: number): Promise<PurgeResult> {
@@ -125,9 +185,12 @@ export function reportPurges(results: PurgeResult[], body: PurgeBody, remote: bo
 /**
  * Purges `tags` (made into one set within the purge route's limit) from the
  * caches in `options.purge`, reporting each; a dry run says what it would do.
+ * With `settleMs`, it purges again that long after the first (see
+ * {@link settleMsFromConfig}), and reports the second.
  */
 export async function purgeChanged(
-  tags: string[], target: { remote: boolean }, options: { dryRun?: boolean; purge?: PurgeTargets; fetch?: typeof globalThis.fetch; now?: number },
+  tags: string[], target: { remote: boolean },
+  options: { dryRun?: boolean; purge?: PurgeTargets; fetch?: typeof globalThis.fetch; settleMs?: number },
   log: (line: string) => void,
 ): Promise<boolean> {
   if (!tags.length || !options.purge) return true;
@@ -144,7 +207,13 @@ export async function purgeChanged(
   }
   log(`Purging ${summary}:`);
   const body = { tags: set.tags };
-  const results = await sendPurges(body, options.purge, { ...(options.fetch && { fetch: options.fetch }), ...(options.now && { now: options.now }) });
-  return reportPurges(results, body, target.remote, log);
+  const send = () => sendPurges(body, options.purge!, { ...(options.fetch && { fetch: options.fetch }) });
+  const first = await send();
+  if (!options.settleMs) return reportPurges(first, body, target.remote, log);
+  for (const r of first) log(`  ${r.ok ? 'purged' : 'FAILED'}  ${r.target}: ${r.detail}`);
+  log(`Purging again in ${Math.round(options.settleMs / 1000)} s, once every isolate has read the index again…`);
+  await new Promise((resolve) => setTimeout(resolve, options.settleMs));
+  const second = await send();
+  return reportPurges(second.map((r, i) => (first[i]?.ok ? r : { ...r, ok: false, detail: `first purge: ${first[i]!.detail}; again: ${r.detail}` })), body, target.remote, log);
 }
 

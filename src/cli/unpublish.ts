@@ -14,7 +14,7 @@ import { removeSlugsStatements } from '../storage/index-sql.ts';
 import { runCommand } from './command.ts';
 import { describeTarget, executeIndexScript, readIndexed } from './index-writer.ts';
 import { listExisting, localPurgeTargets } from './publish.ts';
-import { purgeChanged, type PurgeTargets } from './purger.ts';
+import { purgeChanged, settleMsFromConfig, type PurgeTargets } from './purger.ts';
 import { projectWrangler, runOrThrow, targetArgs, type Target, type WranglerRunner } from './wrangler.ts';
 
 export interface UnpublishOptions {
@@ -27,6 +27,8 @@ export interface UnpublishOptions {
   /** Caches to purge once the articles are gone; none when absent. */
   purge?: PurgeTargets;
   fetch?: typeof globalThis.fetch;
+  /** How long after the first purge to purge again; none when absent. */
+  settleMs?: number;
 }
 
 /** Deletes the given articles. Returns the process exit code. */
@@ -74,7 +76,7 @@ export async function unpublish(options: UnpublishOptions): Promise<number> {
   log(`${present.length} article(s) ${dryRun ? 'would be ' : ''}removed from ${where}.`);
   // Its page (now a 404), and every list, feed and sitemap it was on.
   const tags = present.flatMap((slug) => tagsForChange(slug, indexed.get(slug)?.version ?? null, null, now));
-  await purgeChanged(tags, target, { ...options, now }, log);
+  await purgeChanged(tags, target, options, log);
   return present.length === normalised.length ? 0 : 1;
 }
 
@@ -83,5 +85,6 @@ if (import.meta.filename === process.argv[1]) {
     unpublish({
       slugs: parsed.positionals, target: parsed.target, dryRun: parsed.dryRun, runner: projectWrangler(root), log,
       purge: await localPurgeTargets(root, parsed.target, parsed.dryRun, log),
+      settleMs: await settleMsFromConfig(root),
     }));
 }

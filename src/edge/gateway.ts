@@ -52,7 +52,7 @@ export function gateway(pages: Handler): (request: Request, env: Env, ctx?: Exec
     if (path === PURGE_PATH) {
       return handlePurge(request, env.PURGE_SECRET, Date.now(), (body) => (cached ? cached({ props: {} }).purge(body) : purgeWorkersCache(undefined, body)));
     }
-    if (!cached || (request.method !== 'GET' && request.method !== 'HEAD') || bypassesCache(path, searchParams(request.url))) {
+    if (!cached || (request.method !== 'GET' && request.method !== 'HEAD') || bypassesCache(path, request.url)) {
       return pages(request, env, ctx);
     }
     let config: Config;
@@ -74,11 +74,6 @@ export function gateway(pages: Handler): (request: Request, env: Env, ctx?: Exec
     }
     return workersCache ? answerConditional(request, response) : response;
   };
-}
-
-function searchParams(url: string): URLSearchParams {
-  const query = url.indexOf('?');
-  return new URLSearchParams(query === -1 ? '' : url.slice(query + 1));
 }
 
 function forwardedHeaders(headers: Headers, config: Config, keepValidatorsBack: boolean): Headers {

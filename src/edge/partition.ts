@@ -29,8 +29,11 @@ export function variesByRegion(path: string): boolean {
  * no-store` anyway) and a gallery opened from one. They go straight to the
  * pages, without a cache lookup.
  */
-export function bypassesCache(path: string, query: URLSearchParams): boolean {
-  return path.startsWith('/preview/') || (path.startsWith('/gallery/') && query.has('sig'));
+export function bypassesCache(path: string, url: string): boolean {
+  if (path.startsWith('/preview/')) return true;
+  if (!path.startsWith('/gallery/')) return false;
+  const query = url.indexOf('?');
+  return query !== -1 && new URLSearchParams(url.slice(query + 1)).has('sig');
 }
 
 /** The query parameters each kind of route reads; every other one changes nothing. */
@@ -48,8 +51,9 @@ function parametersFor(path: string): readonly string[] {
  * that give the same bytes give the same key.
  */
 export function canonicalUrl(url: string): string {
-  const path = rawPath(url);
   const query = url.indexOf('?');
+  if (query === -1) return url;
+  const path = rawPath(url);
   const search = new URLSearchParams(query === -1 ? '' : url.slice(query + 1).replace(/#.*$/, ''));
   const params: [string, string][] = [];
   for (const name of parametersFor(path)) {

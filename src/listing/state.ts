@@ -2,10 +2,10 @@
  * The state of one list (the front page, a section, …) that a response needs
  * before anything is rendered: the index version for its ETag, the list's
  * size for its page count, and when a scheduled article next appears. One
- * small D1 query, made by every request: a state an isolate remembered from
- * before an editor's write would put the old list back into a cache just
- * purged of it. The last state read is kept for when D1 fails (the isolate
- * memo, `storage/memo.ts`).
+ * small D1 query, reused by an isolate for `ISOLATE_CACHE_TTL` seconds (never
+ * past the next scheduled time; the editors' commands purge again once that
+ * long has passed since their write), and kept as the last good copy for
+ * when D1 fails (the isolate memo, `storage/memo.ts`).
  */
 import { CACHE_BOUNDS } from '../caches.ts';
 import { Memo } from '../storage/memo.ts';
@@ -40,18 +40,25 @@ interface StateRow {
   future: number;
 }
 
-/** Each list's last read state: what a request falls back to when D1 fails. */
+export interface StateOptions {
+  /** The request's clock. */
+  now: number;
+  /** Seconds an isolate reuses a state; 0 reads it on every request. */
+  isolateTtl: number;
+  timeoutMs: number;
+}
+
+/** Each list's last read state; reused until ISOLATE_CACHE_TTL passes, and never past its next scheduled article. */
 const states = new Memo<ListState>('list state', CACHE_BOUNDS.listStates);
 
 /**
- * The state of `list` at `now`, read now. When D1 fails, the last state this
- * isolate read comes back marked stale; with none, the
- * {@link StorageUnavailableError} propagates.
+ * The state of `list` at `now`. When D1 fails, the last state this isolate
+ * read comes back marked stale; with none, the {@link StorageUnavailableError}
+ * propagates.
  */
-export async function loadListState(db: IndexDb, list: string, now: number): Promise<{ state: ListState; stale: boolean }> {
-  const read = await states.get(list, { now, ttlMs: 0, refreshLimitMs: 0 }, async () => stateFromRow(
-    await db.first<StateRow>(listStateStatement(list, now)), now,
-  ));
+export async function loadListState(db: IndexDb, list: string, { now, isolateTtl, timeoutMs }: StateOptions): Promise<{ state: ListState; stale: boolean }> {
+  const memo = { now, ttlMs: isolateTtl * 1000, refreshLimitMs: timeoutMs, expiresAt: (state: ListState) => state.nextScheduled };
+  const read = await states.get(list, memo, async () => stateFromRow(await db.first<StateRow>(listStateStatement(list, now)), now));
   return { state: read.value, stale: read.stale };
 }
 

@@ -10,6 +10,7 @@ import {
   loadArticlePage, loadArticleRender, loadGalleryPage, loadPreviewGallery, loadPreviewPage,
 } from '../articles/render.ts';
 import { articleFreshness, bannersFreshness } from '../articles/freshness.ts';
+import { loadIndexedVersion } from '../articles/indexed-version.ts';
 import type { ArticleVersion } from '../articles/types.ts';
 import { ARTICLES_TAG, articleTag } from '../content/cache-tags.ts';
 import { verifyPreview } from '../content/preview-link.ts';
@@ -21,9 +22,8 @@ import { later, notFound, respond } from '../http/respond.ts';
 import { ensureIndexed } from '../indexing/write-back.ts';
 import { bannerFor } from '../region/banner.ts';
 import { loadBannerCopy } from '../region/banner-store.ts';
-import { StorageUnavailableError } from '../storage/failures.ts';
 import { indexDb } from '../storage/index-db.ts';
-import { indexedVersionStatement, type IndexedVersion } from '../storage/index-sql.ts';
+import type { IndexedVersion } from '../storage/index-sql.ts';
 import { renderArticleJson } from '../views/article-json.ts';
 import { renderNotFoundPage, renderPreviewRefusedPage } from '../views/error-pages.ts';
 
@@ -120,7 +120,9 @@ async function publishedArticle(c: Context<AppEnv>, prefix: string) {
   if (slug === null) return notFound(c);
   const tags = articleTags(slug);
   const load = (fresh: boolean) => loadArticle(c.env.ARTICLES, slug, config.kvOptions, { now, meter: c.get('meter'), fresh });
-  const [first, held] = await Promise.all([load(false), indexedVersion(c, slug)]);
+  const [first, held] = await Promise.all([
+    load(false), loadIndexedVersion(c.get('index'), slug, { now, isolateTtl: config.isolateCacheTtl, timeoutMs: config.d1TimeoutMs }),
+  ]);
   let loaded = first;
   let freshness = articleFreshness(held, loaded?.version.hash ?? null, now, config.indexTrustMs);
   if (freshness === 'behind') {
@@ -141,17 +143,6 @@ async function publishedArticle(c: Context<AppEnv>, prefix: string) {
   const publishedAt = Date.parse(version.meta.date);
   if (publishedAt > now) return notFound(c, { until: publishedAt, tags });
   return { article: version, stale: loaded.stale || freshness === 'behind', held };
-}
-
-/** What the index holds for `slug` (and the banner copy), read from the primary; null when D1 fails: KV is then trusted. */
-async function indexedVersion(c: Context<AppEnv>, slug: string): Promise<IndexedVersion | null> {
-  try {
-    return await c.get('index').first<IndexedVersion>(indexedVersionStatement(slug));
-  } catch (error) {
-    if (!(error instanceof StorageUnavailableError)) throw error;
-    console.warn(JSON.stringify({ event: 'index.version_unknown', slug, error: error.message }));
-    return null;
-  }
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * How every document answered from the D1 index is served (list pages,
- * feeds, sitemaps, search): the list's state, read by every request, decides
- * its ETag, so a 304 costs that one small query; the body is read and
+ * feeds, sitemaps, search): the list's state decides its ETag, so a 304
+ * costs at most that one small query; the body is read and
  * rendered only when needed, once per index version per isolate, in one batch
  * with the state again, so the body is always of the version its ETag names.
  * When D1 fails, the last copy is served `no-store`, or the request fails
@@ -44,7 +44,7 @@ export async function serveListDocument(
   const key = `${c.get('site').origin}|${name}|${c.get('version')}`;
   let state: ListState, stale: boolean, doc: ListDocument | null;
   try {
-    ({ state, stale } = await loadListState(c.get('index'), list, now));
+    ({ state, stale } = await loadListState(c.get('index'), list, { now, isolateTtl: config.isolateCacheTtl, timeoutMs: config.d1TimeoutMs }));
     doc = await describe(state);
   } catch (error) {
     if (!(error instanceof StorageUnavailableError)) throw error;

@@ -23,7 +23,9 @@ export interface Refreshable {
 
 /** True while `entry` is fresh, or while someone else's refresh of it is under way. */
 export function usable(entry: Refreshable, ttlMs: number, refreshLimitMs: number, now = Date.now()): boolean {
-  if (now - entry.readAt < ttlMs) return true;
+  // A read from "the future" (the clock stepped back) is treated as old, never as fresh for ever.
+  const age = now - entry.readAt;
+  if (age >= 0 && age < ttlMs) return true;
   return entry.refreshingSince !== undefined && now - entry.refreshingSince < refreshLimitMs;
 }
 

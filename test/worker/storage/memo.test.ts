@@ -9,6 +9,11 @@ describe('usable', () => {
     expect(usable({ readAt: 1000 }, 0, 2000, 1000)).toBe(false);
   });
 
+  it('treats a read stamped after now (the clock stepped back) as old, not as fresh until the clock catches up', () => {
+    expect(usable({ readAt: 10_000 }, 5000, 2000, 9000)).toBe(false);
+    expect(usable({ readAt: 10_000 }, 0, 2000, 9999)).toBe(false);
+  });
+
   it('keeps an expired read while another request refreshes it, but no longer than a storage call may take', () => {
     expect(usable({ readAt: 0, refreshingSince: 10_000 }, 5000, 2000, 11_999)).toBe(true);
     expect(usable({ readAt: 0, refreshingSince: 10_000 }, 5000, 2000, 12_000)).toBe(false);
