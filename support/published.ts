@@ -11,18 +11,27 @@ export interface PublishedArticle {
   slug: string;
   source: string;
   hash: string;
+  /** The revision the publish command gave it (null: as a plain upload has none). */
+  revision: number | null;
   meta: ArticleMeta;
   body: string;
   metadata: ArticleMetadata;
   row: IndexRow;
 }
 
-/** Parses `source` as the article at `slug`; throws when it is invalid, since a fixture must be valid. */
-export async function published(slug: string, source: string): Promise<PublishedArticle> {
+/**
+ * Parses `source` as the article at `slug`, published at `revision`; throws
+ * when it is invalid, since a fixture must be valid.
+ */
+export async function published(slug: string, source: string, revision: number | null = null): Promise<PublishedArticle> {
   const parsed = parseArticle(source, slug);
   if (!parsed.ok) throw new Error(`test article ${slug} is invalid: ${JSON.stringify(parsed.problems)}`);
   const { body, bodyLine: _, ...rest } = parsed.article;
   const meta: ArticleMeta = { ...rest, slug };
   const hash = await contentHash(source);
-  return { slug, source, hash, meta, body, metadata: toMetadata(meta, hash), row: indexRow(meta, hash, prepareBody(body).text()) };
+  return {
+    slug, source, hash, revision, meta, body,
+    metadata: toMetadata(meta, hash, revision ?? undefined),
+    row: indexRow(meta, hash, prepareBody(body).text(), revision),
+  };
 }

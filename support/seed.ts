@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { loadContent } from '../src/cli/content.ts';
 import { indexRow, type IndexRow } from '../src/storage/index-rows.ts';
-import { writeRowsStatements } from '../src/storage/index-sql.ts';
+import { NEXT_REVISION_SQL, writeRowsStatements } from '../src/storage/index-sql.ts';
 import { toMetadata } from '../src/storage/kv-format.ts';
 import { generatedArticle } from './generated.ts';
 import { published } from './published.ts';
@@ -20,9 +20,14 @@ const ROWS_PER_BATCH = 200;
 /** Writes index rows as the publish command does, in a few large batches. */
 export async function indexRows(worker: WorkerServer, rows: IndexRow[]): Promise<void> {
   for (let i = 0; i < rows.length; i += ROWS_PER_BATCH) {
-    const statements = writeRowsStatements(rows.slice(i, i + ROWS_PER_BATCH), { writer: 'editor', now: Date.now(), trustMs: 0 });
+    const statements = writeRowsStatements(rows.slice(i, i + ROWS_PER_BATCH), { writer: 'editor', trustMs: 0 });
     await worker.index.batch(statements.map((s) => worker.index.prepare(s.sql).bind(...s.params)));
   }
+}
+
+/** The next revision from the index's counter, as the publish command takes one per run. */
+export async function nextRevision(worker: WorkerServer): Promise<number> {
+  return (await worker.index.prepare(NEXT_REVISION_SQL).first<number>('revision'))!;
 }
 
 /** Writes `articles/` (articles, media, banners) into the worker's KV and index; returns the published slugs. */
@@ -30,9 +35,10 @@ export async function seedSamples(worker: WorkerServer): Promise<string[]> {
   const root = path.join(ROOT, 'articles');
   const content = await loadContent(root, [root]);
   if (content.problems.some((p) => p.severity === 'error')) throw new Error('articles/ does not validate');
+  const revision = await nextRevision(worker);
   for (const m of content.media) await worker.kv.put(m.key, m.bytes, { metadata: { v: 1, hash: m.hash } });
-  for (const a of content.articles) await worker.kv.put(a.article.slug, a.source, { metadata: toMetadata(a.article, a.hash) });
-  await indexRows(worker, content.articles.map((a) => indexRow(a.article, a.hash, a.text)));
+  for (const a of content.articles) await worker.kv.put(a.article.slug, a.source, { metadata: toMetadata(a.article, a.hash, revision) });
+  await indexRows(worker, content.articles.map((a) => indexRow(a.article, a.hash, a.text, revision)));
   return content.articles.filter((a) => !a.article.draft).map((a) => a.article.slug);
 }
 
@@ -41,9 +47,10 @@ export async function seedGenerated(worker: WorkerServer, count: number, bytes =
   const slugs: string[] = [];
   const rows: IndexRow[] = [];
   const batch: Promise<void>[] = [];
+  const revision = await nextRevision(worker);
   for (let n = 0; n < count; n++) {
     const slug = `${section}/story-${n}`;
-    const article = await published(slug, generatedArticle(n, bytes, section));
+    const article = await published(slug, generatedArticle(n, bytes, section), revision);
     batch.push(worker.kv.put(slug, article.source, { metadata: article.metadata }));
     rows.push(article.row);
     slugs.push(slug);

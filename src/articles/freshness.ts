@@ -24,20 +24,37 @@ import type { IndexedVersion } from '../storage/index-sql.ts';
 /** What the index says of content read from KV. `unknown`: the index could not be read, so KV is trusted. */
 export type Freshness = 'current' | 'behind' | 'removed' | 'unknown';
 
-/** `kvHash` is the content hash KV gave for the article (null: no such key). */
-export function articleFreshness(held: IndexedVersion | null, kvHash: string | null, now: number, trustMs: number): Freshness {
-  if (!held) return 'unknown';
-  const since = now - trustMs;
-  if (held.removedAt !== null && held.removedAt >= since) return kvHash === null ? 'current' : 'removed';
-  if (held.hash !== null && held.indexedBy === 'editor' && held.indexedAt !== null && held.indexedAt >= since) {
-    return kvHash === held.hash ? 'current' : 'behind';
-  }
-  return 'current';
+/** A version as KV gave it: its content hash, and the revision its metadata records (null for a plain upload). */
+export interface KvVersion {
+  hash: string;
+  revision: number | null;
 }
 
-/** `copyHash` is the content hash of the banner copy in use (null: none published, so the code's own). */
-export function bannersFreshness(held: IndexedVersion | null, copyHash: string | null, now: number, trustMs: number): Freshness {
+/**
+ * `kv` is what KV gave for the article (null: no such key). Revisions decide
+ * where both sides have one; a plain upload (no revision) is judged by time,
+ * against the trust window, on D1's clock.
+ */
+export function articleFreshness(held: IndexedVersion | null, kv: KvVersion | null, trustMs: number): Freshness {
   if (!held) return 'unknown';
-  if (held.bannersHash === null || held.bannersWrittenAt === null || held.bannersWrittenAt < now - trustMs) return 'current';
-  return copyHash === held.bannersHash ? 'current' : 'behind';
+  const recent = (at: number | null) => at !== null && at >= held.dbNow - trustMs;
+  if (held.removedAt !== null) {
+    if (kv === null) return 'current';
+    const removedAfter = kv.revision !== null && held.removedRevision !== null ? held.removedRevision >= kv.revision : recent(held.removedAt);
+    if (removedAfter) return 'removed';
+  }
+  if (held.hash === null) return 'current';
+  if (kv === null) return recent(held.indexedAt) ? 'behind' : 'current';
+  if (kv.hash === held.hash) return 'current';
+  if (kv.revision !== null && held.revision !== null) return kv.revision < held.revision ? 'behind' : 'current';
+  // Without revisions on both sides, only time tells: within the window, the index's version is the newer.
+  return held.indexedBy === 'editor' && recent(held.indexedAt) ? 'behind' : 'current';
+}
+
+/** `copy` is the banner copy in use (its hash null when none was published, so the code's own). */
+export function bannersFreshness(held: IndexedVersion | null, copy: { hash: string | null; revision: number | null }, trustMs: number): Freshness {
+  if (!held) return 'unknown';
+  if (held.bannersHash === null || copy.hash === held.bannersHash) return 'current';
+  if (copy.revision !== null && held.bannersRevision !== null) return copy.revision < held.bannersRevision ? 'behind' : 'current';
+  return held.bannersWrittenAt !== null && held.bannersWrittenAt >= held.dbNow - trustMs ? 'behind' : 'current';
 }

@@ -12,16 +12,17 @@ import type { IndexDb } from '../storage/index-db.ts';
 import { indexedVersionStatement, type IndexedVersion } from '../storage/index-sql.ts';
 import { Memo } from '../storage/memo.ts';
 
-const NONE: IndexedVersion = { hash: null, indexedBy: null, indexedAt: null, removedAt: null, bannersHash: null, bannersWrittenAt: null };
-
 const checks = new Memo<IndexedVersion>('index version', CACHE_BOUNDS.articleVersions);
 
 export async function loadIndexedVersion(
   db: IndexDb, slug: string, { now, isolateTtl, timeoutMs }: { now: number; isolateTtl: number; timeoutMs: number },
 ): Promise<IndexedVersion | null> {
   try {
-    const read = await checks.get(slug, { now, ttlMs: isolateTtl * 1000, refreshLimitMs: timeoutMs }, async () =>
-      (await db.first<IndexedVersion>(indexedVersionStatement(slug))) ?? NONE);
+    const read = await checks.get(slug, { now, ttlMs: isolateTtl * 1000, refreshLimitMs: timeoutMs }, async () => {
+      const row = await db.first<IndexedVersion>(indexedVersionStatement(slug));
+      if (!row) throw new StorageUnavailableError('D1 answered the version check with no row');
+      return row;
+    });
     return read.value;
   } catch (error) {
     if (!(error instanceof StorageUnavailableError)) throw error;

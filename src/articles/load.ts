@@ -22,8 +22,8 @@ export interface LoadOptions extends KvReadOptions {
   isolateTtl: number;
 }
 
-/** Each slug's last read: the content hash it had, or null for no such key. */
-const versions = new Memo<string | null>('article', CACHE_BOUNDS.articleVersions);
+/** Each slug's last read: the content hash and revision it had, or null for no such key. */
+const versions = new Memo<{ hash: string; revision: number | null } | null>('article', CACHE_BOUNDS.articleVersions);
 
 /**
  * Reads and parses an article; null when there is no such key. `fresh`
@@ -45,23 +45,23 @@ export async function loadArticle(
     ttlMs: fresh ? 0 : options.isolateTtl * 1000,
     refreshLimitMs: fresh ? 0 : options.timeoutMs,
     // A remembered version whose parse was evicted is read again.
-    keep: (hash) => hash === null || parsedOf(hash) !== undefined,
+    keep: (seen) => seen === null || parsedOf(seen.hash) !== undefined,
   }, async () => {
     const stored = await getArticle(kv, slug, options, meter);
-    if (stored) {
-      justParsed = parsedOf(stored.hash) ?? parse(slug, stored.hash, stored.source);
-      keep('parsed', parsedKey(slug, stored.hash), justParsed, stored.source.length * 2 + 512, options.cacheBytes);
-    }
-    return stored?.hash ?? null;
+    if (!stored) return null;
+    justParsed = parsedOf(stored.hash) ?? parse(slug, stored.hash, stored.source);
+    keep('parsed', parsedKey(slug, stored.hash), justParsed, stored.source.length * 2 + 512, options.cacheBytes);
+    return { hash: stored.hash, revision: stored.revision };
   });
   if (read.value === null) return null;
-  const parsed = justParsed ?? parsedOf(read.value);
+  const parsed = justParsed ?? parsedOf(read.value.hash);
   if (!parsed) {
     if (read.stale) throw read.error; // the last good version has left memory too
     throw new Error(`${slug}: parsed version missing right after it was read`);
   }
   if (!parsed.ok) throw new StoredContentError(slug, parsed.error);
-  return { version: parsed.version, stale: read.stale };
+  // The parse is shared by every key holding these bytes; the revision is this read's own.
+  return { version: { ...parsed.version, revision: read.value.revision }, stale: read.stale };
 }
 
 function parse(slug: string, hash: string, source: string): ParsedArticle {
@@ -72,7 +72,7 @@ function parse(slug: string, hash: string, source: string): ParsedArticle {
   }
   const { body, bodyLine: _, ...fields } = result.article;
   // The key is the article's address, whatever its front matter says.
-  return { ok: true, version: { slug, hash, meta: { ...fields, slug }, body } };
+  return { ok: true, version: { slug, hash, revision: null, meta: { ...fields, slug }, body } };
 }
 
 function parsedKey(slug: string, hash: string): string {

@@ -7,6 +7,8 @@ export interface ArticleVersion {
   slug: string;
   /** SHA-256 of the stored file: the content version. */
   hash: string;
+  /** The revision its KV metadata records (the publish command's), or null for a plain upload. */
+  revision: number | null;
   meta: ArticleMeta;
   body: string;
 }

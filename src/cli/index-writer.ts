@@ -10,7 +10,8 @@ import path from 'node:path';
 import type { IndexRow } from '../storage/index-rows.ts';
 import type { TaggedVersion } from '../content/cache-tags.ts';
 import {
-  INDEXED_HASHES_SQL, indexedListsStatement, inlineStatement, toSqlScript, writeRowsStatements, type Statement, type WriteContext,
+  INDEXED_HASHES_SQL, NEXT_REVISION_SQL, indexedListsStatement, inlineStatement, toSqlScript, writeRowsStatements, type Statement,
+  type WriteContext,
 } from '../storage/index-sql.ts';
 import { indexTargetArgs, runOrThrow, type Target, type WranglerRunner } from './wrangler.ts';
 
@@ -20,9 +21,14 @@ const STATEMENT_BYTES = 90_000;
 /** Above this many slugs, reading the whole index's hashes is cheaper than naming them. */
 const NAMED_LOOKUP_LIMIT = 1000;
 
-/** What the index holds for one slug: its content hash and, when the slugs were few enough to name, what purging needs. */
+/**
+ * What the index holds for one slug: its content hash and revision and, when
+ * the slugs were few enough to name, who wrote it and what purging needs.
+ */
 export interface IndexedArticle {
   hash: string;
+  revision: number | null;
+  indexedBy?: 'editor' | 'reader' | 'cron';
   version?: TaggedVersion;
 }
 
@@ -44,11 +50,37 @@ export async function readIndexed(runner: WranglerRunner, target: Target, slugs?
     }
     throw new Error(`wrangler d1 execute failed (exit ${result.code}):\n${output.trim()}`);
   }
-  const rows = parseQueryOutput<{ slug: string; hash: string; publishedAt?: number; draft?: number; lists?: string }>(result.stdout);
+  const rows = parseQueryOutput<{
+    slug: string; hash: string; revision: number | null; indexedBy?: IndexedArticle['indexedBy']; publishedAt?: number; draft?: number; lists?: string;
+  }>(result.stdout);
   return new Map(rows.map((r) => [r.slug, {
     hash: r.hash,
-    ...(named && { version: { slug: r.slug, publishedAt: r.publishedAt!, draft: r.draft === 1, lists: JSON.parse(r.lists ?? '[]') as string[] } }),
+    revision: r.revision ?? null,
+    ...(named && {
+      indexedBy: r.indexedBy!,
+      version: { slug: r.slug, publishedAt: r.publishedAt!, draft: r.draft === 1, lists: JSON.parse(r.lists ?? '[]') as string[] },
+    }),
   }]));
+}
+
+/** Takes the next revision from D1's counter (`NEXT_REVISION_SQL`), for everything one command run writes. */
+export async function nextRevision(runner: WranglerRunner, target: Target): Promise<number> {
+  const [row] = await queryIndex<{ revision: number }>(runner, target, NEXT_REVISION_SQL);
+  if (!row || !Number.isSafeInteger(row.revision)) throw new Error('D1 gave no revision: is the index migrated? (npm run migrate)');
+  return row.revision;
+}
+
+/** The rows one read returns (`wrangler d1 execute --json --command`). */
+export async function queryIndex<T>(runner: WranglerRunner, target: Target, sql: string): Promise<T[]> {
+  const result = await runner(['d1', 'execute', ...indexTargetArgs(target), '--json', '--command', sql]);
+  if (result.code !== 0) {
+    const output = `${result.stderr}\n${result.stdout}`;
+    if (/no such (table|column)/i.test(output)) {
+      throw new Error(`the index in ${describeTarget(target)} needs its migrations: run \`npm run migrate -- ${target.remote ? '--remote' : '--local'}\` first`);
+    }
+    throw new Error(`wrangler d1 execute failed (exit ${result.code}):\n${output.trim()}`);
+  }
+  return parseQueryOutput<T>(result.stdout);
 }
 
 /** The rows of `wrangler d1 execute --json`: an array with one result per statement. */

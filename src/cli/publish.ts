@@ -23,10 +23,10 @@ import { previewPath } from '../content/preview-link.ts';
 import { ARTICLES_TAG, INDEX_TAG, tagsForChange } from '../content/cache-tags.ts';
 import { indexRow } from '../storage/index-rows.ts';
 import { configFileStatement } from '../storage/index-sql.ts';
-import { BANNERS_KEY, toMetadata } from '../storage/kv-format.ts';
+import { BANNERS_KEY, revisionOf, toMetadata } from '../storage/kv-format.ts';
 import { runCommand } from './command.ts';
 import { formatProblem, loadContent, type FileProblem } from './content.ts';
-import { chunkedWriteStatements, describeTarget, executeIndexScript, readIndexed } from './index-writer.ts';
+import { chunkedWriteStatements, describeTarget, executeIndexScript, nextRevision, readIndexed } from './index-writer.ts';
 import { badTargets, purgeChanged, purgeTargetsFromEnv, settleMsFromConfig, type PurgeTargets } from './purger.ts';
 import { projectWrangler, runOrThrow, targetArgs, type Target, type WranglerRunner } from './wrangler.ts';
 
@@ -102,29 +102,43 @@ export async function publish(options: PublishOptions): Promise<number> {
   for (const line of conflicts) log(line);
   if (conflicts.length) return refuse(conflicts);
 
+  // The index row is current when it holds this hash as the editor's write at the revision KV records;
+  // a row a reader wrote first (between an earlier run's KV and D1 writes) is claimed again.
+  const indexChangeOf = (slug: string, hash: string): Change => {
+    const held = indexed.get(slug);
+    if (!held) return 'added';
+    if (held.hash !== hash) return 'updated';
+    const claimed = held.indexedBy === undefined || (held.indexedBy === 'editor' && held.revision === (existing.get(slug)?.revision ?? held.revision));
+    return claimed ? 'unchanged' : 'updated';
+  };
   const articles = content.articles.map((a) => ({
-    ...a, change: changeOf(a.article.slug, a.hash), indexChange: change(indexed.has(a.article.slug), indexed.get(a.article.slug)?.hash, a.hash),
+    ...a, change: changeOf(a.article.slug, a.hash), indexChange: indexChangeOf(a.article.slug, a.hash),
   }));
   const banners = content.banners && { ...content.banners, change: changeOf(BANNERS_KEY, content.banners.hash) };
+  const bannersChanged = banners !== undefined && banners.change !== 'unchanged';
+  const toIndex = articles.filter((a) => a.indexChange !== 'unchanged');
+  const now = options.now ?? Date.now();
 
+  // One revision for everything this run writes, from D1's counter, taken before KV is written.
+  const writes = media.some((m) => m.change === 'added') || bannersChanged || toIndex.length > 0 || articles.some((a) => a.change !== 'unchanged');
+  const revision = writes && !options.dryRun ? await nextRevision(runner, target) : undefined;
   const entries: BulkEntry[] = [
     ...media.filter((m) => m.change === 'added').map((m) => ({
       key: m.key, value: Buffer.from(m.bytes).toString('base64'), base64: true, metadata: { v: 1, hash: m.hash },
     })),
-    ...(banners && banners.change !== 'unchanged' ? [{ key: BANNERS_KEY, value: banners.source, metadata: { v: 1, hash: banners.hash } }] : []),
+    ...(banners && bannersChanged ? [{ key: BANNERS_KEY, value: banners.source, metadata: { v: 1, hash: banners.hash, ...(revision && { rev: revision }) } }] : []),
     ...articles.filter((a) => a.change !== 'unchanged').map((a) => ({
-      key: a.article.slug, value: a.source, metadata: toMetadata(a.article, a.hash),
+      key: a.article.slug, value: a.source, metadata: toMetadata(a.article, a.hash, revision),
     })),
   ];
-  const now = options.now ?? Date.now();
-  const rows = articles.filter((a) => a.indexChange !== 'unchanged').map((a) => indexRow(a.article, a.hash, a.text));
-  const bannersChanged = banners !== undefined && banners.change !== 'unchanged';
+  // A row follows the revision KV holds: this run's for what it uploads, the key's own for the rest.
+  const rows = toIndex.map((a) => indexRow(a.article, a.hash, a.text, a.change === 'unchanged' ? (existing.get(a.article.slug)?.revision ?? revision ?? null) : (revision ?? null)));
   if (!options.dryRun) {
     await uploadInBatches(runner, target, entries);
     try {
       await executeIndexScript(runner, target, [
-        ...chunkedWriteStatements(rows, { writer: 'editor', now, trustMs: 0 }),
-        ...(bannersChanged ? [configFileStatement(BANNERS_KEY, banners.hash, now)] : []),
+        ...chunkedWriteStatements(rows, { writer: 'editor', trustMs: 0 }),
+        ...(banners && bannersChanged ? [configFileStatement(BANNERS_KEY, banners.hash, revision ?? null)] : []),
       ]);
     } catch (error) {
       log(`${error instanceof Error ? error.message : error}`);
@@ -176,8 +190,8 @@ export async function publish(options: PublishOptions): Promise<number> {
   return 0;
 }
 
-/** Every key in the target namespace with its metadata (one `wrangler kv key list`). */
-export async function listExisting(runner: WranglerRunner, target: Target): Promise<Map<string, { hash?: string }>> {
+/** Every key in the target namespace with the hash and revision its metadata records (one `wrangler kv key list`). */
+export async function listExisting(runner: WranglerRunner, target: Target): Promise<Map<string, { hash?: string; revision?: number }>> {
   const { stdout } = await runOrThrow(runner, ['kv', 'key', 'list', ...targetArgs(target)]);
   const start = stdout.indexOf('[');
   let keys: { name: string; metadata?: { hash?: unknown } }[];
@@ -186,7 +200,10 @@ export async function listExisting(runner: WranglerRunner, target: Target): Prom
   } catch {
     throw new Error(`could not read the key list wrangler printed:\n${stdout.slice(0, 500)}`);
   }
-  return new Map(keys.map((k) => [k.name, typeof k.metadata?.hash === 'string' ? { hash: k.metadata.hash } : {}]));
+  return new Map(keys.map((k) => {
+    const revision = revisionOf(k.metadata);
+    return [k.name, { ...(typeof k.metadata?.hash === 'string' && { hash: k.metadata.hash }), ...(revision !== null && { revision }) }];
+  }));
 }
 
 async function uploadInBatches(runner: WranglerRunner, target: Target, entries: BulkEntry[]): Promise<void> {

@@ -12,7 +12,7 @@ import { tagsForChange } from '../content/cache-tags.ts';
 import { isValidSlug } from '../content/slug.ts';
 import { removeSlugsStatements } from '../storage/index-sql.ts';
 import { runCommand } from './command.ts';
-import { describeTarget, executeIndexScript, readIndexed } from './index-writer.ts';
+import { describeTarget, executeIndexScript, nextRevision, readIndexed } from './index-writer.ts';
 import { listExisting, localPurgeTargets } from './publish.ts';
 import { purgeChanged, settleMsFromConfig, type PurgeTargets } from './purger.ts';
 import { projectWrangler, runOrThrow, targetArgs, type Target, type WranglerRunner } from './wrangler.ts';
@@ -65,7 +65,9 @@ export async function unpublish(options: UnpublishOptions): Promise<number> {
       }
     }
     try {
-      await executeIndexScript(runner, target, removeSlugsStatements(present, { writer: 'editor', now, trustMs: 0 }));
+      // The tombstones' revision: newer than any version a reader could still see in KV.
+      const revision = await nextRevision(runner, target);
+      await executeIndexScript(runner, target, removeSlugsStatements(present, { writer: 'editor', trustMs: 0 }, revision));
     } catch (error) {
       log(`${error instanceof Error ? error.message : error}`);
       log(`\nThe articles were deleted from KV, but not from the index in ${describeTarget(target)}: run the same command again.`);

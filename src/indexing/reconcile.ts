@@ -18,8 +18,8 @@ import { StoredContentError } from '../storage/failures.ts';
 import type { IndexDb } from '../storage/index-db.ts';
 import { indexRow, type IndexRow } from '../storage/index-rows.ts';
 import {
-  RECONCILE_STATE_SQL, indexedRangeStatement, removeSlugsStatements, saveReconcileStateStatement, writeRowsStatements,
-  type WriteContext,
+  RECONCILE_STATE_SQL, extendAnchorsStatement, indexedRangeStatement, listsToExtendStatement, removeSlugsStatements,
+  saveReconcileStateStatement, splitGapsStatement, writeRowsStatements, type WriteContext,
 } from '../storage/index-sql.ts';
 import { getArticle, listArticleKeys, type KvReadOptions } from '../storage/kv.ts';
 
@@ -61,8 +61,25 @@ export async function reconcile(kv: KVNamespace, db: IndexDb, options: Reconcile
     place = step.place;
     if (!step.finished) break; // out of reads: the next run resumes within this page
   }
-  await db.write([saveReconcileStateStatement(place.cursor, place.after, report.passCompleted, options.context.now)]);
+  await db.write([saveReconcileStateStatement(place.cursor, place.after, report.passCompleted)]);
+  await maintainAnchors(db);
   return report;
+}
+
+/** Lists extended per run, entries scanned per list, and gaps split per run: each run's anchor work is bounded. */
+const EXTEND_LISTS = 20;
+const EXTEND_ENTRIES = 100_000;
+const SPLIT_GAPS = 50;
+
+/**
+ * Keeps deep pages bounded: extends the anchors of lists that grew past
+ * their highest anchor without a writer doing it (a migration, an import
+ * written before anchors existed), and splits gaps that backdated inserts
+ * widened. Bounded work, in the Cron, never in a reader's request.
+ */
+async function maintainAnchors(db: IndexDb): Promise<void> {
+  const lists = (await db.all<{ list: string }>(listsToExtendStatement(EXTEND_LISTS))).map((r) => r.list);
+  await db.write([...(lists.length ? [extendAnchorsStatement(lists, EXTEND_ENTRIES)] : []), splitGapsStatement(SPLIT_GAPS)]);
 }
 
 /**
@@ -74,8 +91,8 @@ async function reconcilePage(
 ): Promise<{ place: Place; finished: boolean }> {
   const page = await listArticleKeys(kv, place.cursor, options.kvOptions);
   const last = page.cursor === null ? null : page.lastKey;
-  const rows = await db.all<{ slug: string; hash: string }>(indexedRangeStatement(place.after, last));
-  const indexed = new Map(rows.map((r) => [r.slug, r.hash]));
+  const rows = await db.all<{ slug: string; hash: string; revision: number | null }>(indexedRangeStatement(place.after, last));
+  const indexed = new Map(rows.map((r) => [r.slug, r]));
   const inKv = new Set<string>();
   const write: IndexRow[] = [];
   const remove: string[] = [];
@@ -84,7 +101,7 @@ async function reconcilePage(
   for (const key of page.keys) {
     if (key.slug <= place.after) continue;
     const current = indexed.get(key.slug);
-    if (key.hash === null || key.hash !== current) {
+    if (key.hash === null || key.hash !== current?.hash) {
       if (report.read >= options.reads) {
         finished = false;
         break;
@@ -96,7 +113,7 @@ async function reconcilePage(
         continue; // deleted since the list: treated below like any key not in KV
       }
       if (row === 'invalid') report.invalid++;
-      else if (row.hash !== current) write.push(row);
+      else if (row.hash !== current?.hash) write.push(row);
       if (row !== 'invalid') inKv.add(key.slug);
     } else {
       inKv.add(key.slug);
@@ -138,5 +155,5 @@ async function rowFromKv(kv: KVNamespace, slug: string, kvOptions: KvReadOptions
     console.error(JSON.stringify({ event: 'index.skip', slug, problems: parsed.problems }));
     return 'invalid';
   }
-  return indexRow({ ...parsed.article, slug }, stored.hash, prepareBody(parsed.article.body).text());
+  return indexRow({ ...parsed.article, slug }, stored.hash, prepareBody(parsed.article.body).text(), stored.revision);
 }

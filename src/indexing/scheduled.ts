@@ -11,7 +11,7 @@ export async function reconcileOnSchedule(_controller: ScheduledController, env:
       pages: config.reconcilePages,
       reads: config.reconcileReads,
       kvOptions: config.kvOptions,
-      context: { writer: 'reader', now: Date.now(), trustMs: config.indexTrustMs },
+      context: { writer: 'cron', trustMs: config.indexTrustMs },
     });
     console.log(JSON.stringify({ event: 'index.reconcile', ...report }));
   } catch (error) {

@@ -9,23 +9,22 @@ import type { ArticleVersion } from '../articles/types.ts';
 import { prepareBody } from '../content/markdown.ts';
 import type { IndexDb } from '../storage/index-db.ts';
 import { indexRow } from '../storage/index-rows.ts';
-import {
-  indexedVersionStatement, readerMayWrite, writeRowsStatements, type IndexedVersion, type WriteContext,
-} from '../storage/index-sql.ts';
+import { indexedVersionStatement, writeRowsStatements, type IndexedVersion, type WriteContext } from '../storage/index-sql.ts';
 
 /**
  * Makes sure the index row of `version` is current, given what the index
- * held (`held`, read now when not given). A row an editor wrote, or an
- * article an editor removed, within the trust window is left alone: this
- * request may have read an older copy from KV's cache than the editor's.
+ * held (`held`, read now when not given). The write itself decides whether a
+ * reader may make it (`writeRowsStatements`): a missing row, or an older
+ * revision, yes; a newer one, or an article an editor removed since, never.
+ * `deferred` means the index kept what it had.
  */
 export async function ensureIndexed(
   db: IndexDb, version: ArticleVersion, context: WriteContext, held?: IndexedVersion | null,
 ): Promise<'current' | 'written' | 'deferred'> {
   const row = held === undefined ? await db.first<IndexedVersion>(indexedVersionStatement(version.slug)) : held;
   if (row?.hash === version.hash) return 'current';
-  if (!readerMayWrite(row, context)) return 'deferred';
-  await db.write(writeRowsStatements([indexRow(version.meta, version.hash, prepareBody(version.body).text())], context));
-  console.log(JSON.stringify({ event: 'index.write_back', slug: version.slug, hash: version.hash, was: row?.hash ?? null }));
+  const [written] = await db.write(writeRowsStatements([indexRow(version.meta, version.hash, prepareBody(version.body).text(), version.revision)], context));
+  if (!written) return 'deferred';
+  console.log(JSON.stringify({ event: 'index.write_back', slug: version.slug, hash: version.hash, revision: version.revision, was: row?.hash ?? null }));
   return 'written';
 }

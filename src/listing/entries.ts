@@ -7,7 +7,7 @@
  */
 import type { IndexDb } from '../storage/index-db.ts';
 import {
-  ANCHOR_STEP, buildAnchorsStatement, monthEntriesStatement, newestEntriesStatement, oldestEntriesStatement,
+  ANCHOR_STEP, monthEntriesStatement, newestEntriesStatement, oldestEntriesStatement,
   recentEntriesStatement, sitemapMonthsStatement,
 } from '../storage/index-sql.ts';
 import type { ListEntry } from '../views/list-page.ts';
@@ -23,7 +23,6 @@ export interface CardRow {
   language: string;
   imageSrc: string | null;
   imageAlt: string | null;
-  anchorOrdinal?: number;
 }
 
 export function toEntry(row: CardRow): ListEntry {
@@ -42,13 +41,13 @@ export function toEntry(row: CardRow): ListEntry {
 
 /**
  * Page `page` (from 1) of a list of `total` visible entries, `size` to a page,
- * newest first. `later` receives work that may run after the response: the
- * anchors a deep page found missing, so the next reader of it seeks directly.
+ * newest first. Readers never write anchors: writers keep them (shifted in
+ * their transaction, extended as lists grow, gaps split by the Cron).
  */
 export async function listEntries(
   db: IndexDb,
   list: string,
-  { total, now, page, size, later }: { total: number; now: number; page: number; size: number; later?: (work: Promise<unknown>) => void },
+  { total, now, page, size }: { total: number; now: number; page: number; size: number },
 ): Promise<ListEntry[]> {
   const skip = (page - 1) * size;
   if (skip < ANCHOR_STEP) return (await db.all<CardRow>(newestEntriesStatement(list, now, skip, size))).map(toEntry);
@@ -57,12 +56,6 @@ export async function listEntries(
   const count = total - skip - start;
   if (count <= 0) return [];
   const rows = await db.all<CardRow>(oldestEntriesStatement(list, start, count));
-  const anchor = rows[0]?.anchorOrdinal;
-  if (later && anchor !== undefined && start - anchor >= ANCHOR_STEP) {
-    later(db.write([buildAnchorsStatement(list, anchor, start)]).catch((error: unknown) => {
-      console.warn(JSON.stringify({ event: 'index.anchors', list, error: String(error) }));
-    }));
-  }
   return rows.reverse().map(toEntry);
 }
 

@@ -19,12 +19,14 @@ import { BANNERS_KEY, StorageUnavailableError, getBannerFile, type KvReadOptions
 export interface BannerCopyRead {
   source: string | null;
   hash: string | null;
+  /** The revision the file's KV metadata records, or null. */
+  revision: number | null;
   overrides: BannerOverrides;
 }
 
 const copies = new Memo<BannerCopyRead>('banner copy', CACHE_BOUNDS.bannerFiles);
 const NONE: BannerOverrides = Object.freeze({});
-const NO_COPY: BannerCopyRead = Object.freeze({ source: null, hash: null, overrides: NONE });
+const NO_COPY: BannerCopyRead = Object.freeze({ source: null, hash: null, revision: null, overrides: NONE });
 
 /**
  * The current banner copy: the overrides (`{}` when there are none, or when
@@ -39,12 +41,12 @@ export async function loadBannerCopy(
   const memo = { now, ttlMs: fresh ? 0 : options.isolateTtl * 1000, refreshLimitMs: fresh ? 0 : options.timeoutMs };
   try {
     const read = await copies.get(BANNERS_KEY, memo, async (previous) => {
-      const source = await getBannerFile(kv, options, meter);
-      if (previous && previous.source === source) return previous;
-      if (source === null) return NO_COPY;
-      const parsed = parseBannerFile(source);
+      const file = await getBannerFile(kv, options, meter);
+      if (file === null) return NO_COPY;
+      if (previous && previous.source === file.source) return previous.revision === file.revision ? previous : { ...previous, revision: file.revision };
+      const parsed = parseBannerFile(file.source);
       if (!parsed.ok) console.error(JSON.stringify({ event: 'banners.invalid', problems: parsed.problems }));
-      return { source, hash: await contentHash(source), overrides: parsed.ok ? parsed.overrides : NONE };
+      return { source: file.source, hash: await contentHash(file.source), revision: file.revision, overrides: parsed.ok ? parsed.overrides : NONE };
     });
     return { ...read.value, stale: read.stale };
   } catch (error) {

@@ -124,16 +124,16 @@ async function publishedArticle(c: Context<AppEnv>, prefix: string) {
     load(false), loadIndexedVersion(c.get('index'), slug, { now, isolateTtl: config.isolateCacheTtl, timeoutMs: config.d1TimeoutMs }),
   ]);
   let loaded = first;
-  let freshness = articleFreshness(held, loaded?.version.hash ?? null, now, config.indexTrustMs);
+  let freshness = articleFreshness(held, loaded?.version ?? null, config.indexTrustMs);
   if (freshness === 'behind') {
     // The isolate may remember an older read than KV now gives: ask KV itself.
     loaded = await load(true);
-    freshness = articleFreshness(held, loaded?.version.hash ?? null, now, config.indexTrustMs);
+    freshness = articleFreshness(held, loaded?.version ?? null, config.indexTrustMs);
     if (freshness === 'behind') console.warn(JSON.stringify({ event: 'article.behind_index', slug, kv: loaded?.version.hash ?? null, index: held?.hash ?? null }));
   }
   if (loaded && !loaded.stale && held && held.hash !== loaded.version.hash && freshness !== 'behind' && freshness !== 'removed') {
     const background = indexDb(c.env.INDEX, config.d1TimeoutMs);
-    later(c)(ensureIndexed(background, loaded.version, { writer: 'reader', now, trustMs: config.indexTrustMs }, held).catch((error: unknown) => {
+    later(c)(ensureIndexed(background, loaded.version, { writer: 'reader', trustMs: config.indexTrustMs }, held).catch((error: unknown) => {
       console.warn(JSON.stringify({ event: 'index.write_back_failed', slug, error: String(error) }));
     }));
   }
@@ -154,9 +154,9 @@ async function currentBannerCopy(c: Context<AppEnv>, held: IndexedVersion | null
   const config = c.get('config'), now = c.get('now');
   const load = (fresh: boolean) => loadBannerCopy(c.env.ARTICLES, config.kvOptions, { now, meter: c.get('meter'), fresh });
   let copy = await load(false);
-  if (bannersFreshness(held, copy.hash, now, config.indexTrustMs) === 'behind') {
+  if (bannersFreshness(held, copy, config.indexTrustMs) === 'behind') {
     copy = await load(true);
-    if (bannersFreshness(held, copy.hash, now, config.indexTrustMs) === 'behind') return { ...copy, stale: true };
+    if (bannersFreshness(held, copy, config.indexTrustMs) === 'behind') return { ...copy, stale: true };
   }
   return copy;
 }

@@ -10,7 +10,7 @@ import { SEGMENT_PATTERN } from '../content/slug.ts';
 import type { AppEnv } from '../http/app-env.ts';
 import { entityTag } from '../http/cache-headers.ts';
 import { parsePage } from '../http/request.ts';
-import { later, notFound, respond } from '../http/respond.ts';
+import { notFound, respond } from '../http/respond.ts';
 import { listEntries } from '../listing/entries.ts';
 import { searchArticles, searchQuery } from '../listing/search.ts';
 import type { ListState } from '../listing/state.ts';
@@ -79,7 +79,7 @@ function listPage(c: Context<AppEnv>, kind: ListKind, key: string): Promise<Resp
       etag: entityTag(state.version, name, `p${page}`, c.get('version')),
       render: async (db) => {
         const entries = await listEntries(db, list, {
-          total: state.total, now: c.get('now'), page, size: config.indexPageSize, later: later(c),
+          total: state.total, now: c.get('now'), page, size: config.indexPageSize,
         });
         return c.get('meter').render(() => renderListPage({ site: c.get('site'), view: kind.view(key, state), entries, page, pageCount }));
       },

@@ -35,6 +35,8 @@ export interface IndexRow {
   names: { list: string; name: string; url: string | null }[];
   /** The body as plain text for full-text search, at most {@link MAX_SEARCH_TEXT} characters. */
   text: string;
+  /** The revision of this version (from the publish command), or null for a plain upload's. */
+  revision: number | null;
 }
 
 /**
@@ -44,8 +46,12 @@ export interface IndexRow {
  */
 export const MAX_SEARCH_TEXT = 60_000;
 
-/** The index row for an article version; `text` is its body as plain text (`PreparedBody.text()` in content/markdown.ts). */
-export function indexRow(meta: ArticleMeta, hash: string, text: string): IndexRow {
+/**
+ * The index row for an article version; `text` is its body as plain text
+ * (`PreparedBody.text()` in content/markdown.ts), `revision` the version's
+ * revision when the publish command gave it one.
+ */
+export function indexRow(meta: ArticleMeta, hash: string, text: string, revision: number | null = null): IndexRow {
   const publishedAt = Date.parse(meta.date);
   const names: IndexRow['names'] = [];
   const lists = [FRONT_LIST];
@@ -81,6 +87,7 @@ export function indexRow(meta: ArticleMeta, hash: string, text: string): IndexRo
     lists: meta.draft ? [] : lists,
     names: meta.draft ? [] : names,
     text: meta.draft ? '' : capText(text),
+    revision,
   };
 }
 

@@ -18,21 +18,22 @@ export interface Statement {
 }
 
 /**
- * Who writes: an editor's command is the authority; a reader request or the
- * reconciler only reports what it read from KV, which may lag an editor's
- * write at that location. So for `trustMs` after an editor wrote a row (or
- * removed an article), readers' writes to it are ignored.
+ * Who writes, and how far readers' writes are trusted. An editor's command is
+ * the authority: its write always claims the row. A reader's write-back and
+ * the Cron reconciler only report what they read from KV, which may lag: they
+ * may fill a missing row, or move a row to a newer revision, never to an
+ * older one. A version with no revision (a plain `wrangler kv key put`) may
+ * replace a published version's row only when the row was written more than
+ * `trustMs` ago, by D1's own clock, once every location's KV cache has caught
+ * up with it; another plain upload's row it may replace at once.
  */
 export interface WriteContext {
-  writer: 'editor' | 'reader';
-  now: number;
+  writer: 'editor' | 'reader' | 'cron';
   trustMs: number;
 }
 
-/** Rows a reader-side write may no longer change: written by an editor at or after this time. */
-function cutoff(context: WriteContext): number {
-  return context.writer === 'editor' ? Number.MAX_SAFE_INTEGER : context.now - context.trustMs;
-}
+/** Now, by D1's clock, in ms: the one clock every write and the trust window are measured by. */
+const D1_NOW = `CAST(unixepoch('subsec') * 1000 AS INTEGER)`;
 
 /** The slugs of the rows that now hold exactly the version in `?1` (so derived rows follow only what was written). */
 const WRITTEN = `SELECT a.slug FROM json_each(?1) r JOIN articles a ON a.slug = r.value->>'slug' AND a.hash = r.value->>'hash'`;
@@ -45,24 +46,32 @@ const WRITTEN = `SELECT a.slug FROM json_each(?1) r JOIN articles a ON a.slug = 
  */
 export function writeRowsStatements(rows: IndexRow[], context: WriteContext): Statement[] {
   if (rows.length === 0) return [];
-  const until = cutoff(context);
+  const editor = context.writer === 'editor' ? 1 : 0;
   const full = JSON.stringify(rows.map(({ lists: _l, names: _n, ...row }) => row));
   const lists = JSON.stringify(rows.map((r) => ({ slug: r.slug, hash: r.hash, publishedAt: r.publishedAt, lists: r.lists })));
   const names = JSON.stringify(rows.filter((r) => r.names.length).map((r) => ({ slug: r.slug, hash: r.hash, names: r.names })));
   const statements: Statement[] = [
     {
-      sql: `INSERT INTO articles (slug, hash, title, date, updated, published_at, modified_at, standfirst, section, language, draft, image_src, image_alt, indexed_at, indexed_by)
+      // ?2: an editor (1) or not (0); ?3: the writer's label; ?4: the trust window.
+      sql: `INSERT INTO articles (slug, hash, title, date, updated, published_at, modified_at, standfirst, section, language, draft, image_src, image_alt,
+  indexed_at, indexed_by, revision)
 SELECT r.value->>'slug', r.value->>'hash', r.value->>'title', r.value->>'date', r.value->>'updated', r.value->>'publishedAt', r.value->>'modifiedAt',
-  r.value->>'standfirst', r.value->>'section', r.value->>'language', r.value->>'draft', r.value->>'imageSrc', r.value->>'imageAlt', ?3, ?4
+  r.value->>'standfirst', r.value->>'section', r.value->>'language', r.value->>'draft', r.value->>'imageSrc', r.value->>'imageAlt',
+  ${D1_NOW}, ?3, r.value->>'revision'
 FROM json_each(?1) r
-WHERE NOT EXISTS (SELECT 1 FROM removed WHERE removed.slug = r.value->>'slug' AND removed.removed_at >= ?2)
+WHERE ?2 = 1 OR NOT EXISTS (SELECT 1 FROM removed t WHERE t.slug = r.value->>'slug' AND (
+  CASE WHEN r.value->>'revision' IS NOT NULL AND t.revision IS NOT NULL THEN t.revision >= r.value->>'revision'
+  ELSE t.removed_at >= ${D1_NOW} - ?4 END))
 ON CONFLICT (slug) DO UPDATE SET hash = excluded.hash, title = excluded.title, date = excluded.date, updated = excluded.updated,
   published_at = excluded.published_at, modified_at = excluded.modified_at, standfirst = excluded.standfirst, section = excluded.section,
   language = excluded.language, draft = excluded.draft, image_src = excluded.image_src, image_alt = excluded.image_alt,
-  indexed_at = excluded.indexed_at, indexed_by = excluded.indexed_by
-WHERE articles.hash IS NOT excluded.hash AND (articles.indexed_by = 'reader' OR articles.indexed_at < ?2)
+  indexed_at = excluded.indexed_at, indexed_by = excluded.indexed_by, revision = excluded.revision
+WHERE ?2 = 1 OR (articles.hash IS NOT excluded.hash AND CASE
+  WHEN excluded.revision IS NOT NULL THEN articles.revision IS NULL OR excluded.revision > articles.revision
+  -- A plain upload over another plain upload's row: the last one read wins, as KV's own last write does.
+  ELSE (articles.revision IS NULL AND articles.indexed_by <> 'editor') OR articles.indexed_at < ${D1_NOW} - ?4 END)
 RETURNING slug`,
-      params: [full, until, context.now, context.writer],
+      params: [full, editor, context.writer, context.trustMs],
     },
     {
       // Entries the new version is no longer on (a changed section, date, tag or author).
@@ -94,6 +103,7 @@ WHERE lists.name IS NOT excluded.name OR (excluded.url IS NOT NULL AND lists.url
       params: [names],
     });
   }
+  statements.push(extendAnchorsStatement([...new Set(rows.flatMap((r) => r.lists))]));
   return statements;
 }
 
@@ -131,19 +141,21 @@ WHERE a.draft = 0`,
 }
 
 /**
- * Removes articles from the index. An editor's removal also leaves a
- * tombstone, so a reader still seeing the old file in a KV cache cannot put
- * the article back; a reader-side removal (the reconciler found the key gone)
- * does not touch rows an editor wrote recently. The first statement returns
- * the slug of every article row it removed.
+ * Removes articles from the index. An editor's removal (at `revision`) always
+ * applies and leaves a tombstone, so a reader still seeing the old file in a
+ * KV cache cannot put the article back; a removal by the reconciler (it found
+ * the key gone from KV's listing, which lags too) only touches rows written
+ * more than the trust window ago. The first statement returns the slug of
+ * every article row it removed.
  */
-export function removeSlugsStatements(slugs: string[], context: WriteContext): Statement[] {
+export function removeSlugsStatements(slugs: string[], context: WriteContext, revision: number | null = null): Statement[] {
   if (slugs.length === 0) return [];
   const list = JSON.stringify(slugs);
+  const editor = context.writer === 'editor';
   const statements: Statement[] = [
     {
-      sql: `DELETE FROM articles WHERE slug IN (SELECT value FROM json_each(?1)) AND (indexed_by = 'reader' OR indexed_at < ?2) RETURNING slug`,
-      params: [list, cutoff(context)],
+      sql: `DELETE FROM articles WHERE slug IN (SELECT value FROM json_each(?1)) AND (?2 = 1 OR indexed_at < ${D1_NOW} - ?3) RETURNING slug`,
+      params: [list, editor ? 1 : 0, context.trustMs],
     },
     {
       sql: `DELETE FROM list_entries WHERE slug IN (SELECT value FROM json_each(?1))
@@ -151,29 +163,37 @@ AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.slug = list_entries.slug)`,
       params: [list],
     },
   ];
-  if (context.writer === 'editor') {
+  if (editor) {
     statements.push({
-      sql: `INSERT INTO removed (slug, removed_at) SELECT value, ?2 FROM json_each(?1) WHERE true
-ON CONFLICT (slug) DO UPDATE SET removed_at = excluded.removed_at`,
-      params: [list, context.now],
+      sql: `INSERT INTO removed (slug, removed_at, revision) SELECT value, ${D1_NOW}, ?2 FROM json_each(?1) WHERE true
+ON CONFLICT (slug) DO UPDATE SET removed_at = excluded.removed_at, revision = excluded.revision`,
+      params: [list, revision],
     });
   }
   return statements;
 }
 
 /**
- * Empties the index, for a rebuild from KV. Entries go first, so the triggers
- * that maintain counts and anchors have little left to do.
+ * The next revision, from D1's counter: one per editor's command run, taken
+ * before it writes KV, so every version it writes is newer than any before.
  */
-export function clearIndexStatements(): Statement[] {
-  return ['article_search', 'list_entries', 'articles', 'lists', 'page_anchors', 'sitemap_months', 'removed'].map((table) => ({
-    sql: `DELETE FROM ${table}`,
-    params: [],
-  }));
+export const NEXT_REVISION_SQL = 'UPDATE index_state SET revision = revision + 1 WHERE id = 1 RETURNING revision';
+
+/** Where an unfinished `npm run reindex` stopped: the last slug it finished, or null. */
+export const REINDEX_STATE_SQL = 'SELECT reindex_after AS after FROM index_state WHERE id = 1';
+
+/** Records how far a reindex got, in the same transaction as the batch it finished (null: it is done). */
+export function saveReindexStateStatement(after: string | null): Statement {
+  return { sql: 'UPDATE index_state SET reindex_after = ?1 WHERE id = 1', params: [after] };
+}
+
+/** Up to `limit` indexed slugs after `after`, in slug order, with their hash and revision: one page of a reindex's walk. */
+export function indexedPageStatement(after: string, limit: number): Statement {
+  return { sql: 'SELECT slug, hash, revision FROM articles WHERE slug > ?1 ORDER BY slug LIMIT ?2', params: [after, limit] };
 }
 
 /** Every indexed slug with its hash, for an editor's command to plan what changed. */
-export const INDEXED_HASHES_SQL = 'SELECT slug, hash FROM articles';
+export const INDEXED_HASHES_SQL = 'SELECT slug, hash, revision FROM articles';
 
 // Reads. `?now` is always a parameter: the clock is the caller's, so tests can move it.
 
@@ -212,9 +232,9 @@ ORDER BY e.published_at DESC, e.slug DESC LIMIT ?3 OFFSET ?4`,
 /**
  * Entries `start` to `start + count - 1` of a list counted from its oldest
  * end, oldest first: a seek to the nearest anchor at or below `start`, then
- * fewer than {@link ANCHOR_STEP} rows skipped. Without an anchor it starts
- * from the oldest entry (ordinal 0). Each row also says which anchor was used,
- * so the caller can add the ones that were missing.
+ * fewer than a gap's worth of rows skipped (two {@link ANCHOR_STEP}s at most
+ * once the Cron has split what backdated inserts widened). Without an anchor
+ * it starts from the oldest entry (ordinal 0).
  */
 export function oldestEntriesStatement(list: string, start: number, count: number): Statement {
   return {
@@ -223,7 +243,7 @@ export function oldestEntriesStatement(list: string, start: number, count: numbe
   UNION ALL SELECT 0, ${Number.MIN_SAFE_INTEGER}, ''
   ORDER BY ordinal DESC LIMIT 1
 )
-SELECT ${CARD_COLUMNS}, (SELECT ordinal FROM anchor) AS anchorOrdinal
+SELECT ${CARD_COLUMNS}
 FROM list_entries e JOIN articles a ON a.slug = e.slug
 WHERE e.list = ?1 AND (e.published_at, e.slug) >= (SELECT published_at, slug FROM anchor)
 ORDER BY e.published_at, e.slug LIMIT ?3 OFFSET ?2 - (SELECT ordinal FROM anchor)`,
@@ -232,23 +252,64 @@ ORDER BY e.published_at, e.slug LIMIT ?3 OFFSET ?2 - (SELECT ordinal FROM anchor
 }
 
 /**
- * Adds the anchors of a list from the one at `fromOrdinal` up to `toOrdinal`,
- * in one scan. It does nothing if that anchor has since been dropped (an
- * entry below it came or went), so it can never write a wrong ordinal.
+ * Adds anchors above the highest anchor of each of `lists`, every
+ * {@link ANCHOR_STEP} entries, up to its newest end: what a list grew by since
+ * its anchors were last extended, or at most `maxEntries` of it. It runs in
+ * the writer's transaction, so the work is the list's growth (a publish adds
+ * a few entries; an import adds many, once), never a reader's; the Cron
+ * extends, in bounded steps, lists that grew without one (after a migration).
  */
-export function buildAnchorsStatement(list: string, fromOrdinal: number, toOrdinal: number): Statement {
+export function extendAnchorsStatement(lists: string[], maxEntries = Number.MAX_SAFE_INTEGER): Statement {
   return {
-    sql: `INSERT OR IGNORE INTO page_anchors (list, ordinal, published_at, slug)
-SELECT ?1, ordinal, published_at, slug FROM (
-  SELECT ?2 + row_number() OVER (ORDER BY e.published_at, e.slug) - 1 AS ordinal, e.published_at, e.slug
-  FROM list_entries e, (
-    SELECT published_at, slug FROM page_anchors WHERE list = ?1 AND ordinal = ?2
-    UNION ALL SELECT ${Number.MIN_SAFE_INTEGER}, '' WHERE ?2 = 0
-  ) AS anchor
-  WHERE e.list = ?1 AND (e.published_at, e.slug) >= (anchor.published_at, anchor.slug)
-  ORDER BY e.published_at, e.slug LIMIT ?3 - ?2 + 1
-) WHERE ordinal > 0 AND ordinal % ${ANCHOR_STEP} = 0`,
-    params: [list, fromOrdinal, toOrdinal],
+    sql: `WITH touched(list) AS (SELECT DISTINCT value FROM json_each(?1)),
+top AS (
+  SELECT t.list, coalesce(a.ordinal, -1) AS ordinal, coalesce(a.published_at, ${Number.MIN_SAFE_INTEGER}) AS published_at, coalesce(a.slug, '') AS slug
+  FROM touched t LEFT JOIN page_anchors a ON a.list = t.list
+    AND a.ordinal = (SELECT max(ordinal) FROM page_anchors m WHERE m.list = t.list)
+),
+ranked AS (
+  SELECT e.list, e.published_at, e.slug, top.ordinal AS base,
+    top.ordinal + row_number() OVER (PARTITION BY e.list ORDER BY e.published_at, e.slug) AS ordinal
+  FROM top JOIN list_entries e ON e.list = top.list AND (e.published_at, e.slug) > (top.published_at, top.slug)
+)
+INSERT OR IGNORE INTO page_anchors (list, published_at, slug, ordinal)
+SELECT list, published_at, slug, ordinal FROM ranked WHERE (ordinal - base) % ${ANCHOR_STEP} = 0 AND ordinal - base <= ?2`,
+    params: [JSON.stringify(lists), maxEntries],
+  };
+}
+
+/** Lists whose entries above their highest anchor are more than two steps: what the Cron extends (at most `limit`). */
+export function listsToExtendStatement(limit: number): Statement {
+  return {
+    sql: `SELECT l.list FROM lists l
+WHERE l.total - coalesce((SELECT max(ordinal) FROM page_anchors a WHERE a.list = l.list), -1) > ${2 * ANCHOR_STEP}
+ORDER BY l.total DESC LIMIT ?1`,
+    params: [limit],
+  };
+}
+
+/**
+ * Splits the gaps between anchors that backdated inserts widened past two
+ * steps (the one below a list's first anchor included), adding an anchor one
+ * step above the lower end of each: at most `limit` gaps per call, widest
+ * first. Repeated, every gap ends within two steps. Each split scans one step
+ * of one list.
+ */
+export function splitGapsStatement(limit: number): Statement {
+  const entryAt = (column: string) => `(SELECT e.${column} FROM list_entries e
+    WHERE e.list = w.list AND (e.published_at, e.slug) > (w.published_at, w.slug)
+    ORDER BY e.published_at, e.slug LIMIT 1 OFFSET ${ANCHOR_STEP - 1})`;
+  return {
+    sql: `WITH bounds AS (
+  SELECT list, published_at, slug, ordinal FROM page_anchors
+  UNION ALL SELECT list, ${Number.MIN_SAFE_INTEGER}, '', -1 FROM (SELECT DISTINCT list FROM page_anchors)
+),
+gaps AS (SELECT list, published_at, slug, ordinal, lead(ordinal) OVER (PARTITION BY list ORDER BY ordinal) AS next FROM bounds),
+wide AS (SELECT list, published_at, slug, ordinal FROM gaps WHERE next - ordinal > ${2 * ANCHOR_STEP} ORDER BY next - ordinal DESC LIMIT ?1),
+split AS (SELECT w.list, w.ordinal + ${ANCHOR_STEP} AS ordinal, ${entryAt('published_at')} AS published_at, ${entryAt('slug')} AS slug FROM wide w)
+INSERT OR IGNORE INTO page_anchors (list, published_at, slug, ordinal)
+SELECT list, published_at, slug, ordinal FROM split WHERE slug IS NOT NULL`,
+    params: [limit],
   };
 }
 
@@ -331,27 +392,30 @@ ORDER BY e.published_at DESC, e.slug DESC LIMIT ?3`,
 }
 
 /**
- * What the index holds for one slug: its row's hash and who wrote it when, and
- * when an editor last removed it (all null when there is neither); and the
- * banner copy's version as an editor last published it (null when never).
- * One small read, which every article response that may be cached makes.
+ * What the index holds for one slug: its row's hash and revision and who
+ * wrote it when, and when (and at which revision) an editor last removed it
+ * (all null when there is neither); the banner copy's version as an editor
+ * last published it (null when never); and D1's clock, which the trust
+ * window is measured by. One small read, which every article response that
+ * may be cached makes (remembered for `ISOLATE_CACHE_TTL`).
  */
 export function indexedVersionStatement(slug: string): Statement {
   return {
-    sql: `SELECT a.hash, a.indexed_by AS indexedBy, a.indexed_at AS indexedAt, r.removed_at AS removedAt,
-  c.hash AS bannersHash, c.written_at AS bannersWrittenAt
+    sql: `SELECT a.hash, a.revision, a.indexed_by AS indexedBy, a.indexed_at AS indexedAt,
+  r.removed_at AS removedAt, r.revision AS removedRevision,
+  c.hash AS bannersHash, c.revision AS bannersRevision, c.written_at AS bannersWrittenAt, ${D1_NOW} AS dbNow
 FROM (SELECT ?1 AS slug) s LEFT JOIN articles a ON a.slug = s.slug LEFT JOIN removed r ON r.slug = s.slug
   LEFT JOIN config_files c ON c.key = ?2`,
     params: [slug, BANNERS_KEY],
   };
 }
 
-/** Records that an editor published the banner copy at `hash` (in the same execution as the rows). */
-export function configFileStatement(key: string, hash: string, now: number): Statement {
+/** Records that an editor published the banner copy at `hash` and `revision` (in the same execution as the rows). */
+export function configFileStatement(key: string, hash: string, revision: number | null): Statement {
   return {
-    sql: `INSERT INTO config_files (key, hash, written_at) VALUES (?1, ?2, ?3)
-ON CONFLICT (key) DO UPDATE SET hash = excluded.hash, written_at = excluded.written_at`,
-    params: [key, hash, now],
+    sql: `INSERT INTO config_files (key, hash, written_at, revision) VALUES (?1, ?2, ${D1_NOW}, ?3)
+ON CONFLICT (key) DO UPDATE SET hash = excluded.hash, written_at = excluded.written_at, revision = excluded.revision`,
+    params: [key, hash, revision],
   };
 }
 
@@ -362,33 +426,31 @@ ON CONFLICT (key) DO UPDATE SET hash = excluded.hash, written_at = excluded.writ
  */
 export function indexedListsStatement(slugs: string[]): Statement {
   return {
-    sql: `SELECT a.slug, a.hash, a.published_at AS publishedAt, a.draft,
+    sql: `SELECT a.slug, a.hash, a.revision, a.indexed_by AS indexedBy, a.published_at AS publishedAt, a.draft,
   (SELECT json_group_array(e.list) FROM list_entries e WHERE e.slug = a.slug) AS lists
 FROM articles a WHERE a.slug IN (SELECT value FROM json_each(?1))`,
     params: [JSON.stringify(slugs)],
   };
 }
 
-/** Whether a reader-side write may change a row (or revive a removed article), given what {@link indexedVersionStatement} returned. */
-export function readerMayWrite(held: IndexedVersion | null, context: WriteContext): boolean {
-  const until = cutoff(context);
-  if (held?.removedAt != null && held.removedAt >= until) return false;
-  return !(held?.hash != null && held.indexedBy === 'editor' && held.indexedAt! >= until);
-}
-
 export interface IndexedVersion {
   hash: string | null;
-  indexedBy: 'editor' | 'reader' | null;
+  revision: number | null;
+  indexedBy: 'editor' | 'reader' | 'cron' | null;
   indexedAt: number | null;
   removedAt: number | null;
+  removedRevision: number | null;
   bannersHash: string | null;
+  bannersRevision: number | null;
   bannersWrittenAt: number | null;
+  /** D1's clock when this was read, in ms. */
+  dbNow: number;
 }
 
-/** Indexed slugs and hashes in a key range (after `after`, up to `through`; no upper bound when null). */
+/** Indexed slugs, hashes and revisions in a key range (after `after`, up to `through`; no upper bound when null). */
 export function indexedRangeStatement(after: string, through: string | null): Statement {
   return {
-    sql: 'SELECT slug, hash FROM articles WHERE slug > ?1 AND (?2 IS NULL OR slug <= ?2) ORDER BY slug',
+    sql: 'SELECT slug, hash, revision FROM articles WHERE slug > ?1 AND (?2 IS NULL OR slug <= ?2) ORDER BY slug',
     params: [after, through],
   };
 }
@@ -397,12 +459,12 @@ export function indexedRangeStatement(after: string, through: string | null): St
 export const RECONCILE_STATE_SQL =
   'SELECT reconcile_cursor AS cursor, reconcile_after AS after, reconcile_passes AS passes, reconciled_at AS reconciledAt FROM index_state WHERE id = 1';
 
-export function saveReconcileStateStatement(cursor: string | null, after: string, passCompleted: boolean, now: number): Statement {
+export function saveReconcileStateStatement(cursor: string | null, after: string, passCompleted: boolean): Statement {
   return {
     sql: `UPDATE index_state SET reconcile_cursor = ?1, reconcile_after = ?2,
-  reconcile_passes = reconcile_passes + ?3, reconciled_at = CASE WHEN ?3 = 1 THEN ?4 ELSE reconciled_at END
+  reconcile_passes = reconcile_passes + ?3, reconciled_at = CASE WHEN ?3 = 1 THEN ${D1_NOW} ELSE reconciled_at END
 WHERE id = 1`,
-    params: [cursor, after, passCompleted ? 1 : 0, now],
+    params: [cursor, after, passCompleted ? 1 : 0],
   };
 }
 

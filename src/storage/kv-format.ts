@@ -21,6 +21,8 @@ export const MAX_METADATA_BYTES = 1024;
 /** An article as its key's metadata describes it. */
 export interface MetadataEntry extends ArticleSummary {
   draft: boolean;
+  /** The revision the publish command gave this version (D1's counter); absent on older keys. */
+  rev?: number;
 }
 
 /** The metadata the publish command stores with each article key. */
@@ -64,9 +66,9 @@ function indexFields(meta: ArticleMeta): Omit<MetadataEntry, 'hash'> {
  * The KV metadata for an article: what the index shows, within KV's 1 KiB.
  * The image goes first, then the standfirst is shortened, when space runs out.
  */
-export function toMetadata(meta: ArticleMeta, hash: string): ArticleMetadata {
+export function toMetadata(meta: ArticleMeta, hash: string, revision?: number): ArticleMetadata {
   const { slug: _slug, ...fields } = indexFields(meta);
-  const metadata: ArticleMetadata = { v: 1, ...fields, hash };
+  const metadata: ArticleMetadata = { v: 1, ...fields, hash, ...(revision !== undefined && { rev: revision }) };
   const size = () => new TextEncoder().encode(JSON.stringify(metadata)).byteLength;
   if (size() > MAX_METADATA_BYTES) delete metadata.image;
   while (size() > MAX_METADATA_BYTES && metadata.standfirst) {
@@ -87,7 +89,7 @@ export function entryFromMetadata(slug: string, metadata: unknown): MetadataEntr
     m.v !== 1 || typeof m.title !== 'string' || typeof m.date !== 'string' || typeof m.hash !== 'string' ||
     !/^[0-9a-f]{16,64}$/.test(m.hash) || !optionalText(m.updated) || !optionalText(m.standfirst) ||
     !optionalText(m.section) || (m.draft !== undefined && typeof m.draft !== 'boolean') ||
-    Number.isNaN(Date.parse(m.date))
+    (m.rev !== undefined && !isRevision(m.rev)) || Number.isNaN(Date.parse(m.date))
   ) {
     return null;
   }
@@ -99,11 +101,26 @@ export function entryFromMetadata(slug: string, metadata: unknown): MetadataEntr
     date: m.date,
     draft: m.draft === true,
     hash: m.hash,
+    ...(isRevision(m.rev) && { rev: m.rev }),
     ...(typeof m.updated === 'string' && { updated: m.updated }),
     ...(typeof m.standfirst === 'string' && { standfirst: m.standfirst }),
     ...(typeof m.section === 'string' && { section: m.section }),
     ...(validImage && { image: { src: image.src as string, alt: image.alt as string } }),
   };
+}
+
+/** A revision as metadata may carry one: a positive integer. */
+export function isRevision(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
+}
+
+/**
+ * The revision a key's metadata records, whatever else it holds (media and
+ * banner copy carry `{ v, hash, rev }`); null when there is none.
+ */
+export function revisionOf(metadata: unknown): number | null {
+  const rev = (metadata as { rev?: unknown } | null)?.rev;
+  return isRevision(rev) ? rev : null;
 }
 
 /** The content version of an article file: SHA-256 of its UTF-8 bytes, 32 hex digits. */

@@ -8,7 +8,7 @@ import type { KVNamespace, KVNamespaceListResult } from '@cloudflare/workers-typ
 import type { Meter } from '../http/server-timing.ts';
 import { isValidSlug } from '../content/slug.ts';
 import { StoredContentError, storageCall } from './failures.ts';
-import { BANNERS_KEY, MEDIA_PREFIX, contentHash, entryFromMetadata, mediaType } from './kv-format.ts';
+import { BANNERS_KEY, MEDIA_PREFIX, contentHash, entryFromMetadata, mediaType, revisionOf } from './kv-format.ts';
 
 export { StorageUnavailableError, StoredContentError } from './failures.ts';
 export { BANNERS_KEY, MEDIA_PREFIX } from './kv-format.ts';
@@ -19,10 +19,11 @@ export interface KvReadOptions {
   timeoutMs: number;
 }
 
-/** The raw article file from KV and its content hash. */
+/** The raw article file from KV, its content hash, and the revision its metadata records (null for a plain upload). */
 export interface StoredArticle {
   source: string;
   hash: string;
+  revision: number | null;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
@@ -33,7 +34,8 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
  * version of what is actually being served.
  */
 export async function getArticle(kv: KVNamespace, slug: string, options: KvReadOptions, meter?: Meter): Promise<StoredArticle | null> {
-  const value = await callKv(`get ${slug}`, options, meter, () => kv.get(slug, { type: 'arrayBuffer', cacheTtl: options.cacheTtl }));
+  const { value, metadata } = await callKv(`get ${slug}`, options, meter, () =>
+    kv.getWithMetadata(slug, { type: 'arrayBuffer', cacheTtl: options.cacheTtl }));
   if (value === null) return null;
   let source: string;
   try {
@@ -41,12 +43,14 @@ export async function getArticle(kv: KVNamespace, slug: string, options: KvReadO
   } catch {
     throw new StoredContentError(slug, 'the stored value is not valid UTF-8');
   }
-  return { source, hash: await contentHash(value) };
+  return { source, hash: await contentHash(value), revision: revisionOf(metadata) };
 }
 
-/** The banners file, as text; null when editors have not published one. */
-export async function getBannerFile(kv: KVNamespace, options: KvReadOptions, meter?: Meter): Promise<string | null> {
-  return callKv(`get ${BANNERS_KEY}`, options, meter, () => kv.get(BANNERS_KEY, { type: 'text', cacheTtl: options.cacheTtl }));
+/** The banners file as text with the revision its metadata records; null when editors have not published one. */
+export async function getBannerFile(kv: KVNamespace, options: KvReadOptions, meter?: Meter): Promise<{ source: string; revision: number | null } | null> {
+  const { value, metadata } = await callKv(`get ${BANNERS_KEY}`, options, meter, () =>
+    kv.getWithMetadata(BANNERS_KEY, { type: 'text', cacheTtl: options.cacheTtl }));
+  return value === null ? null : { source: value, revision: revisionOf(metadata) };
 }
 
 /** A media file's body and type; null when missing or of a type not served. */
@@ -94,9 +98,9 @@ export async function getMediaHead(kv: KVNamespace, name: string, bytes: number,
   return head;
 }
 
-/** One page of article keys in KV, in key order, with the content hash their metadata carries (if any). */
+/** One page of article keys in KV, in key order, with the content hash and revision their metadata carries (if any). */
 export interface ArticleKeyPage {
-  keys: { slug: string; hash: string | null }[];
+  keys: { slug: string; hash: string | null; revision: number | null }[];
   /** The last key on the page, article or not: where the next page starts. */
   lastKey: string | null;
   /** For the next page; null when this was the last. */
@@ -110,10 +114,10 @@ export interface ArticleKeyPage {
 export async function listArticleKeys(kv: KVNamespace, cursor: string | null, options: KvReadOptions, meter?: Meter): Promise<ArticleKeyPage> {
   const page: KVNamespaceListResult<unknown> = await callKv('list', options, meter, () =>
     kv.list({ limit: 1000, ...(cursor !== null && { cursor }) }));
-  const keys = page.keys.filter((key) => isValidSlug(key.name)).map((key) => ({
-    slug: key.name,
-    hash: entryFromMetadata(key.name, key.metadata)?.hash ?? null,
-  }));
+  const keys = page.keys.filter((key) => isValidSlug(key.name)).map((key) => {
+    const entry = entryFromMetadata(key.name, key.metadata);
+    return { slug: key.name, hash: entry?.hash ?? null, revision: entry?.rev ?? null };
+  });
   return { keys, lastKey: page.keys.at(-1)?.name ?? null, cursor: page.list_complete ? null : page.cursor };
 }
 

@@ -72,6 +72,27 @@ describe('npm run publish', () => {
     expect(commands).toEqual(['kv key list', 'd1 execute INDEX']);
   });
 
+  it('claims a row a reader wrote first at the same hash, and gives every upload one new revision', async () => {
+    const desk = await newDesk({ published: true });
+    // A reader saw the new file between the KV write and the D1 write, and wrote the row first.
+    await desk.sql("UPDATE articles SET indexed_by = 'reader' WHERE slug = 'news/harbour'");
+    const { code, output } = await desk.publish();
+    expect(code, output).toBe(0);
+    expect(output).toMatch(/unchanged\s+news\/harbour\s+\(index row updated\)/);
+    const row = (await desk.sql("SELECT indexed_by AS by, revision FROM articles WHERE slug = 'news/harbour'")).stdout;
+    expect(row).toContain('"by": "editor"');
+    const before = Number(/"revision": (\d+)/.exec(row)![1]);
+    await desk.write('news/harbour.md', article('Harbour reopens, again', 'section: local\n'));
+    await desk.write('world/americas/gift.md', article('A second gift'));
+    expect((await desk.publish()).code).toBe(0);
+    const revisions = (await desk.sql("SELECT slug, revision FROM articles WHERE slug IN ('news/harbour', 'world/americas/gift') ORDER BY slug")).stdout;
+    const [harbour, gift] = [...revisions.matchAll(/"revision": (\d+)/g)].map((m) => Number(m[1]));
+    expect(harbour).toBe(gift);
+    expect(harbour).toBeGreaterThan(before);
+    const metadata = [...(await listExisting(wrangler, desk.target))].find(([key]) => key === 'news/harbour')![1];
+    expect(metadata.revision).toBe(harbour);
+  });
+
   it('uploads nothing when any file is invalid, and says where', async () => {
     const desk = await newDesk();
     await desk.write('news/fresh.md', article('A fresh and valid story'));
@@ -229,7 +250,7 @@ describe('plain wrangler', () => {
 });
 
 describe('npm run reindex', () => {
-  it('rebuilds the index from KV: drops rows with no key, restores missing ones, reports broken files', async () => {
+  it('brings the index in line with KV: drops rows with no key, restores missing ones, reports broken files', async () => {
     const desk = await newDesk({ published: true });
     await desk.put('later/dawn', await desk.write('later/dawn.md', article('Not before dawn').replace('2026-11-20T08:00:00Z', '2099-01-01T06:00:00Z')));
     await desk.put('plain/unread', await desk.write('plain/unread.md', article('Put and never read')));
@@ -241,7 +262,7 @@ describe('npm run reindex', () => {
     const output = lines.join('\n');
     expect(code, output).toBe(1); // one file could not be indexed
     expect(output).toMatch(/skipped\s+broken\/file: line 3: front matter:/);
-    expect(output).toMatch(/Rebuilt the index in local D1 .* indexed \(1 draft, 1 scheduled\), 1 skipped as invalid/);
+    expect(output).toMatch(/Reindexed local D1 .* 3 row\(s\) written \(0 draft, 1 scheduled\), 1 removed, 1 skipped as invalid; the rest were current\./);
     const rows = await desk.indexed();
     expect(rows.has('ghost/row')).toBe(false);
     expect(rows.has('news/harbour')).toBe(true);
@@ -253,6 +274,35 @@ describe('npm run reindex', () => {
       expect(front).toContain('Harbour reopens');
       expect(front).toContain('Put and never read');
     });
+    // Run again, nothing to do: it writes nothing.
+    const { runner, commands } = recordingRunner();
+    const again: string[] = [];
+    await reindex({ target: desk.target, runner, log: (l) => again.push(l) });
+    expect(again.join('\n')).toContain('0 row(s) written');
+    expect(commands.filter((c) => c === 'd1 execute INDEX' )).toHaveLength(2); // the saved place and one page of rows: reads only
+  });
+
+  it('works in small transactions, resumes where a failure stopped it, and keeps the tombstones', async () => {
+    const desk = await newDesk({ published: true });
+    for (let i = 0; i < 6; i++) await desk.put(`plain/p${i}`, await desk.write(`plain/p${i}.md`, article(`Plain ${i}`)));
+    const gone = await desk.unpublish(['world/americas/gift']);
+    expect(gone.code, gone.output).toBe(0);
+    // The third write fails: the first two batches are in, and the place is saved with them.
+    let writes = 0;
+    const failing: WranglerRunner = async (args) => {
+      if (args[0] === 'd1' && args.includes('--file') && ++writes === 3) return { code: 1, stdout: '', stderr: 'D1 is busy' };
+      return wrangler(args);
+    };
+    await expect(reindex({ target: desk.target, runner: failing, log: () => {}, batch: 2 })).rejects.toThrow(/D1 is busy/);
+    const saved = (await desk.sql('SELECT reindex_after AS after FROM index_state')).stdout;
+    expect(saved).toMatch(/"after": "[a-z/0-9-]+"/);
+    const lines: string[] = [];
+    expect(await reindex({ target: desk.target, runner: wrangler, log: (l) => lines.push(l), batch: 2 })).toBe(0);
+    expect(lines.join('\n')).toMatch(/Resuming the reindex after /);
+    const rows = await desk.indexed();
+    for (let i = 0; i < 6; i++) expect(rows.has(`plain/p${i}`)).toBe(true);
+    expect((await desk.sql('SELECT reindex_after AS after FROM index_state')).stdout).toContain('"after": null');
+    expect((await desk.sql("SELECT count(*) AS n FROM removed WHERE slug = 'world/americas/gift'")).stdout).toContain('"n": 1');
   });
 });
 

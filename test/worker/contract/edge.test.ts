@@ -19,7 +19,7 @@ import { configFileStatement, removeSlugsStatements, writeRowsStatements } from 
 import { BANNERS_KEY, contentHash } from '../../../src/storage/kv-format.ts';
 import { published } from '../../../support/published.ts';
 import { UK_OVERRIDE } from '../support/fixtures.ts';
-import { ORIGIN, articleFile, bannerRegion, fetchApp, seedArticle } from '../support/helpers.ts';
+import { ORIGIN, articleFile, bannerRegion, fetchApp, nextRevision, seedArticle } from '../support/helpers.ts';
 
 const SECRET = 'test-purge-secret';
 
@@ -302,26 +302,36 @@ describe('the purge route', () => {
 });
 
 describe('the purge race: a KV read that lags behind the publish', () => {
-  /** KV that still gives `old` for some keys, as a location whose cache has not caught up does. */
-  function laggingKv(lagging: Map<string, string | null>): KVNamespace {
+  /**
+   * KV that keeps giving what `keys` held when it was made (value and
+   * metadata, or nothing), as a location whose cache has not caught up does.
+   */
+  async function laggingKv(keys: string[]): Promise<KVNamespace> {
+    const snapshot = new Map<string, { value: string | null; metadata: unknown }>();
+    for (const key of keys) snapshot.set(key, await env.ARTICLES.getWithMetadata(key, 'text'));
+    const encode = (value: string | null, type?: string) => (value !== null && type === 'arrayBuffer' ? new TextEncoder().encode(value).buffer : value);
     return new Proxy(env.ARTICLES, {
       get(target, prop) {
         const value = Reflect.get(target, prop);
-        if (prop !== 'get' || typeof value !== 'function') return typeof value === 'function' ? value.bind(target) : value;
-        return (key: string, options: { type?: string }) => {
-          if (!lagging.has(key)) return value.call(target, key, options);
-          const old = lagging.get(key)!;
-          if (old === null) return Promise.resolve(null);
-          return Promise.resolve(options?.type === 'arrayBuffer' ? new TextEncoder().encode(old).buffer : old);
-        };
+        if (typeof value !== 'function') return value;
+        if (prop === 'get' || prop === 'getWithMetadata') {
+          return (key: string, options?: { type?: string }) => {
+            const old = snapshot.get(key);
+            if (!old) return value.call(target, key, options);
+            const data = encode(old.value, options?.type);
+            return Promise.resolve(prop === 'get' ? data : { value: data, metadata: old.value === null ? null : old.metadata, cacheStatus: null });
+          };
+        }
+        return value.bind(target);
       },
     });
   }
 
+  /** KV first, then the row, as `npm run publish` does, at a new revision. */
   async function editorWrites(slug: string, source: string): Promise<void> {
-    const article = await published(slug, source);
+    const article = await published(slug, source, await nextRevision());
     await env.ARTICLES.put(slug, source, { metadata: article.metadata });
-    await indexDb(env.INDEX, 5000).write(writeRowsStatements([article.row], { writer: 'editor', now: Date.now(), trustMs: 0 }));
+    await indexDb(env.INDEX, 5000).write(writeRowsStatements([article.row], { writer: 'editor', trustMs: 0 }));
   }
 
   const isStored = (res: Response) => !/no-store/.test(res.headers.get('Cache-Control') ?? '') && !/no-store/.test(res.headers.get('CDN-Cache-Control') ?? '');
@@ -332,10 +342,10 @@ describe('the purge race: a KV read that lags behind the publish', () => {
     await editorWrites('race/story', v1);
     const before = await fetchApp('/articles/race/story');
     expect(isStored(before)).toBe(true);
+    const lagging = await laggingKv(['race/story']);
     await editorWrites('race/story', v2);
-    const lag = new Map([['race/story', v1]]);
     for (const path of ['/articles/race/story', '/api/articles/race/story', '/gallery/race/story']) {
-      const res = await fetchApp(path, { bindings: { ARTICLES: laggingKv(lag) } });
+      const res = await fetchApp(path, { bindings: { ARTICLES: lagging } });
       if (path.startsWith('/gallery/')) {
         expect(res.status).toBe(404);
         expect(res.headers.get('Cache-Control'), path).toBe('no-store');
@@ -351,8 +361,9 @@ describe('the purge race: a KV read that lags behind the publish', () => {
   });
 
   it('does not let a lagging 404 of a just-published article be cached', async () => {
+    const lagging = await laggingKv(['race/new']);
     await editorWrites('race/new', articleFile('title: Brand new\ndate: 2026-11-02T10:00:00Z'));
-    const res = await fetchApp('/articles/race/new', { bindings: { ARTICLES: laggingKv(new Map([['race/new', null]])) } });
+    const res = await fetchApp('/articles/race/new', { bindings: { ARTICLES: lagging } });
     expect(res.status).toBe(404);
     expect(res.headers.get('Cache-Control')).toBe('no-store');
   });
@@ -360,9 +371,10 @@ describe('the purge race: a KV read that lags behind the publish', () => {
   it('answers 404 for an article an editor just removed, whatever a lagging KV still holds', async () => {
     const source = articleFile('title: Withdrawn\ndate: 2026-11-02T10:00:00Z');
     await editorWrites('race/withdrawn', source);
+    const lagging = await laggingKv(['race/withdrawn']);
     await env.ARTICLES.delete('race/withdrawn');
-    await indexDb(env.INDEX, 5000).write(removeSlugsStatements(['race/withdrawn'], { writer: 'editor', now: Date.now(), trustMs: 0 }));
-    const res = await fetchApp('/articles/race/withdrawn', { bindings: { ARTICLES: laggingKv(new Map([['race/withdrawn', source]])) } });
+    await indexDb(env.INDEX, 5000).write(removeSlugsStatements(['race/withdrawn'], { writer: 'editor', trustMs: 0 }, await nextRevision()));
+    const res = await fetchApp('/articles/race/withdrawn', { bindings: { ARTICLES: lagging } });
     expect(res.status).toBe(404);
     expect(res.headers.get('Cache-Tag')).toBe('article:race/withdrawn,articles');
     expect(await res.text()).not.toContain('Withdrawn');
@@ -386,24 +398,13 @@ describe('the purge race: a KV read that lags behind the publish', () => {
     }
   });
 
-  it('checks the index again when its remembered check has expired, even while KV\'s own memo has not', async () => {
-    // KV is read past the memo as soon as a fresh check of the index disagrees with it.
-    await editorWrites('race/kvmemo', articleFile('title: KV first\ndate: 2026-11-02T10:00:00Z'));
-    const lag = new Map<string, string | null>();
-    const kv = laggingKv(lag);
-    expect(await (await fetchApp('/articles/race/kvmemo', { bindings: { ARTICLES: kv } })).text()).toContain('KV first');
-    await editorWrites('race/kvmemo', articleFile('title: KV second\ndate: 2026-11-02T10:00:00Z'));
-    const res = await fetchApp('/articles/race/kvmemo', { bindings: { ARTICLES: kv } });
-    expect(await res.text()).toContain('KV second');
-    expect(isStored(res)).toBe(true);
-  });
-
   it('keeps a page with lagging banner copy out of every cache, and caches it once the copy arrives', async () => {
     await seedArticle('race/banner', articleFile('title: Banner race\ndate: 2026-11-02T10:00:00Z'));
     const copy = UK_OVERRIDE;
-    await env.ARTICLES.put(BANNERS_KEY, copy);
-    await indexDb(env.INDEX, 5000).write([configFileStatement(BANNERS_KEY, await contentHash(copy), Date.now())]);
-    const bindings = { ARTICLES: laggingKv(new Map([[BANNERS_KEY, null]])) };
+    const bindings = { ARTICLES: await laggingKv([BANNERS_KEY]) };
+    const revision = await nextRevision();
+    await env.ARTICLES.put(BANNERS_KEY, copy, { metadata: { v: 1, hash: await contentHash(copy), rev: revision } });
+    await indexDb(env.INDEX, 5000).write([configFileStatement(BANNERS_KEY, await contentHash(copy), revision)]);
     const lagging = await fetchApp('/articles/race/banner', { headers: { 'CF-IPCountry': 'GB' }, bindings });
     expect(lagging.status).toBe(200);
     expect(isStored(lagging)).toBe(false);
@@ -417,8 +418,9 @@ describe('the purge race: a KV read that lags behind the publish', () => {
 
   it('trusts KV again once the trust window has passed (a plain upload after the publish wins)', async () => {
     const source = articleFile('title: Long ago\ndate: 2026-11-02T10:00:00Z');
-    const article = await published('race/old', source);
-    await indexDb(env.INDEX, 5000).write(writeRowsStatements([article.row], { writer: 'editor', now: Date.now() - 3_600_000, trustMs: 0 }));
+    const article = await published('race/old', source, await nextRevision());
+    await indexDb(env.INDEX, 5000).write(writeRowsStatements([article.row], { writer: 'editor', trustMs: 0 }));
+    await env.INDEX.prepare('UPDATE articles SET indexed_at = indexed_at - 3600000 WHERE slug = ?1').bind('race/old').run();
     const plain = articleFile('title: Put by hand later\ndate: 2026-11-02T10:00:00Z');
     await env.ARTICLES.put('race/old', plain);
     const res = await fetchApp('/articles/race/old');
@@ -482,7 +484,7 @@ describe('holes in the contract, closed', () => {
               if (armed) {
                 armed = false;
                 const late = await published('race/late', articleFile('title: Slipped in\ndate: 2026-11-30T10:00:00Z'));
-                await indexDb(env.INDEX, 5000).write(writeRowsStatements([late.row], { writer: 'editor', now: Date.now(), trustMs: 0 }));
+                await indexDb(env.INDEX, 5000).write(writeRowsStatements([late.row], { writer: 'editor', trustMs: 0 }));
               }
               return v.call(session, statements);
             };

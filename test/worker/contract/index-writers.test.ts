@@ -12,11 +12,26 @@ import { indexDb } from '../../../src/storage/index-db.ts';
 import { removeSlugsStatements, writeRowsStatements, type WriteContext } from '../../../src/storage/index-sql.ts';
 import { contentHash } from '../../../src/storage/kv-format.ts';
 import { published } from '../../../support/published.ts';
-import { articleFile, fetchApp, indexedHash, seedArticle, waitForIndexed } from '../support/helpers.ts';
+import { articleFile, fetchApp, indexedHash, nextRevision, seedArticle, waitForIndexed } from '../support/helpers.ts';
 
 const TRUST_MS = 180_000;
-const reader = (now = Date.now()): WriteContext => ({ writer: 'reader', now, trustMs: TRUST_MS });
-const editor = (now = Date.now()): WriteContext => ({ writer: 'editor', now, trustMs: 0 });
+const reader: WriteContext = { writer: 'reader', trustMs: TRUST_MS };
+const editor: WriteContext = { writer: 'editor', trustMs: 0 };
+
+/** An article version as a reader would have read it from KV: with the revision its metadata records. */
+async function version(slug: string, source: string, revision: number | null) {
+  const article = await published(slug, source, revision);
+  return { ...article, revision };
+}
+
+/** Moves a row's write time back, as if it had been written `ms` ago by D1's clock. */
+async function age(slug: string, ms: number): Promise<void> {
+  await env.INDEX.prepare('UPDATE articles SET indexed_at = indexed_at - ?2 WHERE slug = ?1').bind(slug, ms).run();
+}
+
+async function rowOf(slug: string) {
+  return env.INDEX.prepare('SELECT hash, revision, indexed_by AS indexedBy FROM articles WHERE slug = ?1').bind(slug).first<{ hash: string; revision: number | null; indexedBy: string }>();
+}
 
 
 async function write(statements: ReturnType<typeof writeRowsStatements>): Promise<void> {
@@ -33,7 +48,7 @@ async function runCron(vars: Record<string, string> = {}): Promise<void> {
 
 /** One reconciler run, as the Cron Trigger starts it, with the given limits. */
 function reconcileOnce(limits: { pages: number; reads: number }) {
-  return reconcile(env.ARTICLES, indexDb(env.INDEX, 5000), { ...limits, kvOptions: { cacheTtl: 60, timeoutMs: 5000 }, context: reader() });
+  return reconcile(env.ARTICLES, indexDb(env.INDEX, 5000), { ...limits, kvOptions: { cacheTtl: 60, timeoutMs: 5000 }, context: { writer: 'cron', trustMs: TRUST_MS } });
 }
 
 /** Every key in KV, with its metadata. */
@@ -86,37 +101,109 @@ describe('a plain `wrangler kv key put`', () => {
   });
 });
 
-describe('an editor outranks readers for the trust window', () => {
-  it('keeps a row an editor just wrote, whatever a reader read', async () => {
-    const edited = await published('desk/edited', articleFile('title: As published\ndate: 2026-10-04'));
-    const cached = await published('desk/edited', articleFile('title: An older cached copy\ndate: 2026-10-04'));
-    await write(writeRowsStatements([edited.row], editor()));
-    expect(await ensureIndexed(indexDb(env.INDEX, 5000), cached, reader())).toBe('deferred');
+describe('writers that cannot go backwards', () => {
+  it('lets a reader fill a missing row or move it to a newer revision, never to an older one', async () => {
+    const one = await version('desk/revised', articleFile('title: One\ndate: 2026-10-04'), await nextRevision());
+    const two = await version('desk/revised', articleFile('title: Two\ndate: 2026-10-04'), await nextRevision());
+    const db = indexDb(env.INDEX, 5000);
+    expect(await ensureIndexed(db, one, reader)).toBe('written');
+    expect(await ensureIndexed(db, two, reader)).toBe('written');
+    expect(await ensureIndexed(db, one, reader)).toBe('deferred');
+    expect(await rowOf('desk/revised')).toEqual({ hash: two.hash, revision: two.revision, indexedBy: 'reader' });
+  });
+
+  it('lets an editor\'s write claim the row, even one a reader wrote first at the same hash', async () => {
+    const revision = await nextRevision();
+    const published = await version('desk/claimed', articleFile('title: Claimed\ndate: 2026-10-04'), revision);
+    // Between the editor's KV write and its D1 write, a reader saw the new file and wrote its row.
+    expect(await ensureIndexed(indexDb(env.INDEX, 5000), published, reader)).toBe('written');
+    expect((await rowOf('desk/claimed'))!.indexedBy).toBe('reader');
+    await write(writeRowsStatements([published.row], editor));
+    expect(await rowOf('desk/claimed')).toEqual({ hash: published.hash, revision, indexedBy: 'editor' });
+    // A stale isolate still holding the version before it cannot take the row back.
+    const older = await version('desk/claimed', articleFile('title: Before\ndate: 2026-10-04'), revision - 1);
+    expect(await ensureIndexed(indexDb(env.INDEX, 5000), older, reader)).toBe('deferred');
+    expect((await rowOf('desk/claimed'))!.hash).toBe(published.hash);
+  });
+
+  it('judges a plain upload (no revision) by the trust window on D1\'s clock', async () => {
+    const edited = await version('desk/edited', articleFile('title: As published\ndate: 2026-10-04'), await nextRevision());
+    const plain = await version('desk/edited', articleFile('title: Put by hand\ndate: 2026-10-04'), null);
+    await write(writeRowsStatements([edited.row], editor));
+    expect(await ensureIndexed(indexDb(env.INDEX, 5000), plain, reader)).toBe('deferred');
     expect(await indexedHash('desk/edited')).toBe(edited.hash);
-    // Once every KV cache has caught up, what readers see is the truth again.
-    expect(await ensureIndexed(indexDb(env.INDEX, 5000), cached, reader(Date.now() + TRUST_MS + 1000))).toBe('written');
-    expect(await indexedHash('desk/edited')).toBe(cached.hash);
+    // Once every KV cache has caught up with the editor's write, what readers see is the truth again.
+    await age('desk/edited', TRUST_MS + 1000);
+    expect(await ensureIndexed(indexDb(env.INDEX, 5000), plain, reader)).toBe('written');
+    expect(await indexedHash('desk/edited')).toBe(plain.hash);
   });
 
-  it('does not bring back an article an editor just removed', async () => {
-    const gone = await published('desk/withdrawn', articleFile('title: Withdrawn\ndate: 2026-10-05'));
-    await write(writeRowsStatements([gone.row], editor(Date.now() - 10 * TRUST_MS)));
-    await write(removeSlugsStatements(['desk/withdrawn'], editor()));
+  it('does not bring back an article an editor removed, unless it is a newer version', async () => {
+    const gone = await version('desk/withdrawn', articleFile('title: Withdrawn\ndate: 2026-10-05'), await nextRevision());
+    await write(writeRowsStatements([gone.row], editor));
+    await write(removeSlugsStatements(['desk/withdrawn'], editor, await nextRevision()));
     expect(await indexedHash('desk/withdrawn')).toBeNull();
-    expect(await ensureIndexed(indexDb(env.INDEX, 5000), gone, reader())).toBe('deferred');
+    expect(await ensureIndexed(indexDb(env.INDEX, 5000), gone, reader)).toBe('deferred');
     expect(await indexedHash('desk/withdrawn')).toBeNull();
-    // An editor publishing it again is another matter.
-    await write(writeRowsStatements([gone.row], editor()));
-    expect(await indexedHash('desk/withdrawn')).toBe(gone.hash);
+    // A version published after the removal (KV written, its row not yet) is another matter.
+    const back = await version('desk/withdrawn', articleFile('title: Back again\ndate: 2026-10-05'), await nextRevision());
+    expect(await ensureIndexed(indexDb(env.INDEX, 5000), back, reader)).toBe('written');
+    expect(await indexedHash('desk/withdrawn')).toBe(back.hash);
   });
 
-  it('lets a reader correct a row another reader wrote', async () => {
-    const one = await published('desk/twice', articleFile('title: One\ndate: 2026-10-06'));
-    const two = await published('desk/twice', articleFile('title: Two\ndate: 2026-10-06'));
-    expect(await ensureIndexed(indexDb(env.INDEX, 5000), one, reader())).toBe('written');
-    expect(await ensureIndexed(indexDb(env.INDEX, 5000), two, reader())).toBe('written');
-    expect(await indexedHash('desk/twice')).toBe(two.hash);
-    expect(await ensureIndexed(indexDb(env.INDEX, 5000), two, reader())).toBe('current');
+  it('labels each writer\'s rows as its own: editor, reader, cron', async () => {
+    await write(writeRowsStatements([(await version('desk/by-editor', articleFile('title: E\ndate: 2026-10-06'), await nextRevision())).row], editor));
+    await ensureIndexed(indexDb(env.INDEX, 5000), await version('desk/by-reader', articleFile('title: R\ndate: 2026-10-06'), null), reader);
+    await env.ARTICLES.put('desk/by-cron', articleFile('title: C\ndate: 2026-10-06'));
+    await runCron();
+    expect((await rowOf('desk/by-editor'))!.indexedBy).toBe('editor');
+    expect((await rowOf('desk/by-reader'))!.indexedBy).toBe('reader');
+    expect((await rowOf('desk/by-cron'))!.indexedBy).toBe('cron');
+  });
+
+  it('never ends a round at the old version, however stale readers race a publish', async () => {
+    // Each round: the article is at revision r in KV and D1. An editor publishes r+1 (KV, then D1);
+    // meanwhile readers who see the new file write it back, and stale readers who still see r write
+    // that back, in a different order every round.
+    const slug = 'desk/raced';
+    let current = await version(slug, articleFile('title: Round 0\ndate: 2026-10-07'), await nextRevision());
+    await env.ARTICLES.put(slug, current.source, { metadata: current.metadata });
+    await write(writeRowsStatements([current.row], editor));
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const pause = () => new Promise((resolve) => setTimeout(resolve, Math.floor(random() * 4)));
+    const rounds = 60;
+    let oldEnds = 0;
+    for (let round = 1; round <= rounds; round++) {
+      // Publishes are minutes apart: the last one's row is older than the trust window.
+      await age(slug, TRUST_MS + 1000);
+      const stale = current;
+      const next = await version(slug, articleFile(`title: Round ${round}\ndate: 2026-10-07`), await nextRevision());
+      const db = () => indexDb(env.INDEX, 5000);
+      const editorPublishes = (async () => {
+        await pause();
+        await env.ARTICLES.put(slug, next.source, { metadata: next.metadata });
+        await pause();
+        await write(writeRowsStatements([next.row], editor));
+      })();
+      const readers = Array.from({ length: 6 }, async (_, i) => {
+        await pause();
+        // Half see the new file (KV already caught up where they are), half the old one.
+        await ensureIndexed(db(), i % 2 ? next : stale, reader).catch(() => 'deferred');
+        await pause();
+        await ensureIndexed(db(), stale, reader).catch(() => 'deferred');
+        // And an isolate still holding the old copy tries again once the publish is done.
+        await editorPublishes;
+        await pause();
+        await ensureIndexed(db(), stale, reader).catch(() => 'deferred');
+      });
+      await Promise.all([editorPublishes, ...readers]);
+      const row = await rowOf(slug);
+      if (row!.hash !== next.hash) oldEnds++;
+      current = next;
+    }
+    expect(oldEnds).toBe(0);
+    expect(await rowOf(slug)).toMatchObject({ hash: current.hash, revision: current.revision, indexedBy: 'editor' });
   });
 });
 
@@ -130,8 +217,8 @@ describe('the Cron Trigger reconciler', () => {
     const orphan = await published('recon/orphan', articleFile('title: Key deleted by hand\ndate: 2026-09-03'));
     const broken = await published('recon/broken', articleFile('title: Broken later\ndate: 2026-09-04'));
     await env.ARTICLES.put('recon/broken', '---\ntitle: [unclosed\n---\nBody');
-    const long = Date.now() - 10 * TRUST_MS;
-    await write(writeRowsStatements([old.row, orphan.row, broken.row], editor(long)));
+    await write(writeRowsStatements([old.row, orphan.row, broken.row], editor));
+    for (const slug of ['recon/outdated', 'recon/orphan', 'recon/broken']) await age(slug, 10 * TRUST_MS);
 
     await runCron();
     expect(await indexedHash('recon/plain')).toBe(await contentHash(plain));
@@ -147,7 +234,7 @@ describe('the Cron Trigger reconciler', () => {
 
   it('leaves alone what an editor wrote within the trust window', async () => {
     const fresh = await published('recon/just-published', articleFile('title: Just published\ndate: 2026-09-05'));
-    await write(writeRowsStatements([fresh.row], editor()));
+    await write(writeRowsStatements([fresh.row], editor));
     await runCron(); // its KV write has not "arrived" here yet: there is no key
     expect(await indexedHash('recon/just-published')).toBe(fresh.hash);
   });

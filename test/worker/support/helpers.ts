@@ -5,7 +5,7 @@ import type { ArticleMeta } from '../../../src/content/article.ts';
 import { prepareBody } from '../../../src/content/markdown.ts';
 import { indexDb } from '../../../src/storage/index-db.ts';
 import type { IndexRow } from '../../../src/storage/index-rows.ts';
-import { writeRowsStatements } from '../../../src/storage/index-sql.ts';
+import { NEXT_REVISION_SQL, writeRowsStatements } from '../../../src/storage/index-sql.ts';
 import { published } from '../../../support/published.ts';
 
 export const ORIGIN = 'https://news.test';
@@ -25,14 +25,19 @@ export async function seedArticle(slug: string, source: string, { withMetadata =
     await env.ARTICLES.put(slug, source);
     return;
   }
-  const article = await published(slug, source);
+  const article = await published(slug, source, await nextRevision());
   await env.ARTICLES.put(slug, source, { metadata: article.metadata });
   await writeIndexRows([article.row]);
 }
 
+/** The next revision from the index's counter, as the publish command takes one per run. */
+export async function nextRevision(): Promise<number> {
+  return (await env.INDEX.prepare(NEXT_REVISION_SQL).first<number>('revision'))!;
+}
+
 /** Writes index rows as an editor's command does (one batch), for articles in KV or not. */
 export async function writeIndexRows(rows: IndexRow[]): Promise<void> {
-  await indexDb(env.INDEX, 10_000).write(writeRowsStatements(rows, { writer: 'editor', now: Date.now(), trustMs: 0 }));
+  await indexDb(env.INDEX, 10_000).write(writeRowsStatements(rows, { writer: 'editor', trustMs: 0 }));
 }
 
 export interface FetchOptions {
