@@ -38,6 +38,8 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/node/**/*.test.ts'],
           environment: 'node',
+          // Varnish, wrk and Chromium: installed with apt-get when missing and possible, else one clear message.
+          globalSetup: ['support/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
           // Each file starts its own servers; running them one at a time keeps timings honest on 2 cores.

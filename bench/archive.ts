@@ -15,7 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { indexRow, type IndexRow } from '../src/storage/index-rows.ts';
-import { writeRowsStatements } from '../src/storage/index-sql.ts';
+import { removeSlugsStatements, writeRowsStatements } from '../src/storage/index-sql.ts';
 import { startWorker, type WorkerServer } from '../support/worker-server.ts';
 
 const COLD_HOST = 'cold.archive';
@@ -92,7 +92,7 @@ async function seedIndex(persist: string, count: number, now: number): Promise<n
   const file = (await readdir(dir)).find((f) => f.endsWith('.sqlite') && f !== 'metadata.sqlite');
   if (!file) throw new Error(`no D1 database under ${dir}`);
   const db = new DatabaseSync(path.join(dir, file));
-  const context = { writer: 'editor' as const, now, trustMs: 0 };
+  const context = { writer: 'editor' as const, trustMs: 0 };
   const prepared = new Map<string, ReturnType<DatabaseSync['prepare']>>();
   db.exec('BEGIN');
   for (let start = 0; start < count; start += 500) {
@@ -162,7 +162,7 @@ function routesFor(count: number, now: number): Record<string, string> {
     'front page': '/',
     'section page': '/sections/world',
     'last page': `/?page=${Math.ceil(count / 20)}`,
-    'middle page (anchors built)': `/?page=${Math.max(1, Math.floor(count / 40))}`,
+    'middle page': `/?page=${Math.max(1, Math.floor(count / 40))}`,
     'last section page': `/sections/world?page=${Math.ceil(sectionCount / 20)}`,
     'topic page': '/tags/theme-3',
     'author page': '/authors/writer-31',
@@ -189,24 +189,24 @@ async function measureSize(count: number, samples: number, inspectorPort: number
     const seeded = performance.now();
     const databaseBytes = await seedIndex(persist, count, now);
     const seedSeconds = (performance.now() - seeded) / 1000;
-    worker = await startWorker({
+    const server = await startWorker({
       persistTo: persist,
       inspectorPort,
       variants: [{ name: 'cold', vars: { ISOLATE_CACHE_TTL: '0', LIST_CACHE_MB: '0' }, routes: [`${COLD_HOST}/*`] }],
     });
+    worker = server;
     const routes: Record<string, RouteCost> = {};
-    for (const [name, route] of Object.entries(routesFor(count, now))) {
+    const measure = async (name: string, route: string) => {
       // Through the worker with its memos (as readers get it), then the cold twin for the cost.
-      const first = await fetch(worker.url + route);
+      const first = await fetch(server.url + route);
       const text = await first.text();
       const bytes = new TextEncoder().encode(text).byteLength;
       const items = (text.match(/<loc>|<entry>|class="card[ "]|class="result"/g) ?? []).length;
-      await new Promise((r) => setTimeout(r, 50)); // let work after the response (anchors) land
       const cost: RouteCost = { ms: 0, kv_calls: 0, d1_calls: 0, status: first.status, bytes, items };
       let total = 0;
       for (let i = 0; i < samples; i++) {
         // Miniflare routes by the URL's host (Node's fetch would not send another Host).
-        const res = await worker.mf.dispatchFetch(`http://${COLD_HOST}${route}`);
+        const res = await server.mf.dispatchFetch(`http://${COLD_HOST}${route}`);
         await res.arrayBuffer();
         const t = timing(res);
         total += t.total;
@@ -216,8 +216,21 @@ async function measureSize(count: number, samples: number, inspectorPort: number
       }
       cost.ms = Number((total / samples).toFixed(3));
       routes[name] = cost;
-    }
-    const heap = await heapUsed(inspectorPort, worker);
+    };
+    const all = routesFor(count, now);
+    for (const [name, route] of Object.entries(all)) await measure(name, route);
+    // Deep pages after the archive changes below them: a backdated article, then a removal.
+    // The anchors above move in the same write; no reader repairs anything.
+    const backdated = archiveRow(0, count, now);
+    await server.index.batch(writeRowsStatements([{ ...backdated, slug: 'archive/world/backdated', publishedAt: backdated.publishedAt - 60_000 }], { writer: 'editor', trustMs: 0 })
+      .map((s) => server.index.prepare(s.sql).bind(...s.params)));
+    await measure('middle page, after a backdated article', all['middle page']!);
+    await measure('last page, after a backdated article', all['last page']!);
+    await server.index.batch(removeSlugsStatements([archiveRow(1, count, now).slug], { writer: 'editor', trustMs: 0 }, null)
+      .map((s) => server.index.prepare(s.sql).bind(...s.params)));
+    await measure('middle page, after a removal', all['middle page']!);
+    await measure('last page, after a removal', all['last page']!);
+    const heap = await heapUsed(inspectorPort, server);
     return { articles: count, seed_seconds: Number(seedSeconds.toFixed(1)), database_bytes: databaseBytes, routes, heap_bytes: heap };
   } finally {
     await worker?.close();

@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- [--rounds 5] [--seconds 5] [--connections 32] [--out FILE] [--quick] [--archive | --cache]`
+ * `npm run bench -- [--rounds 5] [--seconds 5] [--connections 32] [--out FILE] [--quick] [--archive | --cache | --reindex [--articles N]]`
  *
  * Measures Broadsheet against the ceiling of its runtime, in one workerd:
  *
@@ -25,6 +25,7 @@ import { gzipSync } from 'node:zlib';
 import { loadContent } from '../src/cli/content.ts';
 import { archiveReport, formatArchive, type ArchiveReport } from './archive.ts';
 import { cacheReport, formatCache, type CacheReport } from './cache.ts';
+import { formatReindex, reindexReport, type ReindexReport } from './reindex.ts';
 import { seedGenerated, seedSamples } from '../support/seed.ts';
 import { PATHOLOGICAL } from '../support/pathological.ts';
 import { ROOT, buildWorker, startWorker, type WorkerServer } from '../support/worker-server.ts';
@@ -58,6 +59,8 @@ export interface BenchReport {
   archive?: ArchiveReport;
   /** Hit ratios per country and per group through Varnish, and publish to visible (bench/cache.ts). */
   cache?: CacheReport;
+  /** A reindex of 10⁵ articles while readers read (bench/reindex.ts). */
+  reindex?: ReindexReport;
 }
 
 const sizeSlug = (label: string) => label.replace(' ', '').toLowerCase();
@@ -275,13 +278,19 @@ async function main(): Promise<void> {
       out: { type: 'string' }, quick: { type: 'boolean' },
       // The archive report alone, and which sizes it covers (default 10³ to 10⁶).
       archive: { type: 'boolean' }, sizes: { type: 'string' }, samples: { type: 'string' },
-      // The cache report alone.
-      cache: { type: 'boolean' },
+      // The cache report alone; the reindex report alone.
+      cache: { type: 'boolean' }, reindex: { type: 'boolean' }, articles: { type: 'string' },
     },
   });
   const quick = values.quick === true;
   const sizes = values.sizes?.split(',').map(Number) ?? (quick ? [1_000, 10_000, 100_000] : undefined);
   const archiveOptions = { ...(sizes && { sizes }), samples: Number(values.samples ?? (quick ? 30 : 100)) };
+  if (values.reindex) {
+    const result = await reindexReport({ articles: Number(values.articles ?? 100_000) });
+    console.log(formatReindex(result));
+    if (values.out) await writeFile(values.out, `${JSON.stringify({ reindex: result }, null, 2)}\n`);
+    return;
+  }
   if (values.cache) {
     const cache = await cacheReport(quick ? { requests: 5000 } : {});
     console.log(formatCache(cache));
@@ -302,9 +311,11 @@ async function main(): Promise<void> {
   });
   report.archive = await archiveReport(archiveOptions);
   report.cache = await cacheReport(quick ? { requests: 5000 } : {});
+  report.reindex = await reindexReport({ articles: quick ? 10_000 : 100_000 });
   console.log(formatReport(report));
   console.log(`\n${formatArchive(report.archive)}`);
   console.log(`\n${formatCache(report.cache)}`);
+  console.log(`\n${formatReindex(report.reindex)}`);
   if (values.out) await writeFile(values.out, `${JSON.stringify(report, null, 2)}\n`);
 }
 

@@ -62,6 +62,8 @@ export interface Settings {
   sections: string[];
   /** Whether `/cdn-cgi/image/` resizing is on, for `srcset`. */
   imageResizing: 'none' | 'cloudflare';
+  /** The request header that holds the reader's address, which search's rate limit is keyed by. */
+  clientIpHeader: string;
 }
 
 /**
@@ -93,7 +95,7 @@ export const ENV_VARS = [
   'SITE_NAME', 'SITE_URL', 'REGION_HEADERS', 'BROWSER_MAX_AGE', 'CDN_MAX_AGE', 'STALE_WHILE_REVALIDATE', 'STALE_IF_ERROR',
   'NOT_FOUND_MAX_AGE', 'KV_CACHE_TTL', 'KV_TIMEOUT_MS', 'ISOLATE_CACHE_TTL', 'RENDER_CACHE_MB', 'INDEX_PAGE_SIZE', 'TIME_ZONE',
   'SECTIONS', 'IMAGE_RESIZING', 'D1_TIMEOUT_MS', 'FEED_SIZE', 'SEARCH_MAX_AGE', 'SITEMAP_URLS', 'LIST_CACHE_MB',
-  'RECONCILE_PAGES', 'RECONCILE_READS',
+  'RECONCILE_PAGES', 'RECONCILE_READS', 'CLIENT_IP_HEADER',
 ] as const;
 
 /** The subset of the generated `Env` that configuration reads. */
@@ -104,6 +106,8 @@ export class ConfigError extends Error {
 }
 
 const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
+/** The masthead's sections when `SECTIONS` is not set (wrangler.toml sets the same). */
+const DEFAULT_SECTIONS = 'world, politics, science, local, culture, business, opinion';
 const CF_COUNTRY = 'cf.country';
 
 // One configuration per `env` object: the runtime hands the same object to every request.
@@ -146,7 +150,7 @@ function parseSettings(env: ConfigVars): Settings {
   } catch {
     throw new ConfigError(`TIME_ZONE must be an IANA time zone such as Europe/London, got ${JSON.stringify(timeZone)}`);
   }
-  const sections = text(env, 'SECTIONS', '').split(',').map((s) => s.trim()).filter(Boolean);
+  const sections = text(env, 'SECTIONS', DEFAULT_SECTIONS).split(',').map((s) => s.trim()).filter(Boolean);
   const badSection = sections.find((s) => !SEGMENT_PATTERN.test(s));
   if (badSection !== undefined) {
     throw new ConfigError(`SECTIONS must list sections such as "world, arts-and-culture", got ${JSON.stringify(badSection)}`);
@@ -156,6 +160,8 @@ function parseSettings(env: ConfigVars): Settings {
     throw new ConfigError(`IMAGE_RESIZING must be "none" or "cloudflare", got ${JSON.stringify(imageResizing)}`);
   }
   const siteName = text(env, 'SITE_NAME', 'Broadsheet');
+  const clientIpHeader = text(env, 'CLIENT_IP_HEADER', 'CF-Connecting-IP');
+  if (!HEADER_NAME.test(clientIpHeader)) throw new ConfigError(`CLIENT_IP_HEADER must be a header name, got ${JSON.stringify(clientIpHeader)}`);
   const kvCacheTtl = Math.max(30, seconds(env, 'KV_CACHE_TTL', 60));
   const indexPageSize = integer(env, 'INDEX_PAGE_SIZE', 20, 1, 100);
   const feedSize = integer(env, 'FEED_SIZE', 30, 1, 200);
@@ -186,6 +192,7 @@ function parseSettings(env: ConfigVars): Settings {
     timeZone,
     sections,
     imageResizing,
+    clientIpHeader,
   };
 }
 

@@ -63,19 +63,20 @@ export async function startWorker(options: WorkerOptions = {}): Promise<WorkerSe
   const config = unstable_readConfig({ config: path.join(ROOT, 'wrangler.toml') });
   const vars = Object.fromEntries(Object.entries(config.vars).map(([k, v]) => [k, String(v)]));
   const persist = options.persistTo ?? (await mkdtemp(path.join(os.tmpdir(), 'broadsheet-state-')));
-  // Wrangler keeps local KV under v3/kv, keyed by the namespace id in wrangler.toml.
+  // Wrangler keeps local state under v3/, keyed by each binding's id, or by the binding's
+  // name where wrangler.toml leaves the id to automatic provisioning (as `wrangler dev` does).
   const namespace = config.kv_namespaces.find((ns: { binding: string; id?: string }) => ns.binding === 'ARTICLES');
-  if (!namespace?.id) throw new Error('wrangler.toml has no ARTICLES KV namespace');
+  if (!namespace) throw new Error('wrangler.toml has no ARTICLES KV namespace');
   const database = config.d1_databases.find((db: { binding: string }) => db.binding === 'INDEX');
-  if (!database?.database_id) throw new Error('wrangler.toml has no INDEX D1 database');
+  if (!database) throw new Error('wrangler.toml has no INDEX D1 database');
   const main = {
     name: 'broadsheet',
     modules: true,
     scriptPath,
     modulesRoot: path.dirname(scriptPath),
     compatibilityDate: config.compatibility_date,
-    kvNamespaces: { ARTICLES: namespace.id },
-    d1Databases: { INDEX: database.database_id },
+    kvNamespaces: { ARTICLES: namespace.id ?? namespace.binding },
+    d1Databases: { INDEX: database.database_id ?? database.binding },
     bindings: { ...vars, PREVIEW_SECRET: TEST_PREVIEW_SECRET, PURGE_SECRET: TEST_PURGE_SECRET, ...options.vars },
   };
   const mf = new Miniflare({

@@ -7,6 +7,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { SYSTEM_PACKAGES, ensureSystemPackages } from './system-packages.ts';
 
 const run = promisify(execFile);
 
@@ -27,17 +28,10 @@ export interface WrkResult {
   statuses: Record<string, number>;
 }
 
-/** The wrk binary, installed with apt-get when missing and we are root. */
+/** The wrk binary, installed with apt-get when missing and possible (`system-packages.ts`). */
 export function ensureWrk(): string {
-  const found = spawnSync('sh', ['-c', 'command -v wrk'], { encoding: 'utf8' }).stdout.trim();
-  if (found) return found;
-  if (process.getuid?.() === 0) {
-    console.error('wrk is missing; installing it with apt-get…');
-    spawnSync('sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk'], { stdio: 'inherit' });
-    const again = spawnSync('sh', ['-c', 'command -v wrk'], { encoding: 'utf8' }).stdout.trim();
-    if (again) return again;
-  }
-  throw new Error('wrk is not installed: run `sudo apt-get install wrk`');
+  ensureSystemPackages({ packages: SYSTEM_PACKAGES.filter((p) => p.name === 'wrk') });
+  return spawnSync('sh', ['-c', 'command -v wrk'], { encoding: 'utf8' }).stdout.trim();
 }
 
 const lua = (value: string) => `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;

@@ -24,13 +24,19 @@ export function parseCommandLine(argv: string[], flags: readonly string[] = []):
       remote: { type: 'boolean' },
       'dry-run': { type: 'boolean' },
       'persist-to': { type: 'string' },
+      env: { type: 'string' },
       ...Object.fromEntries(flags.map((f) => [f, { type: 'boolean' as const }])),
     },
   });
   if (values.local && values.remote) throw new Error('choose one of --local and --remote');
   if (values.remote && values['persist-to']) throw new Error('--persist-to is for local storage only');
+  if (values.env !== undefined && !/^[a-z0-9-]+$/.test(values.env)) throw new Error(`--env must name an environment of wrangler.toml, such as staging, got ${JSON.stringify(values.env)}`);
   return {
-    target: { remote: values.remote === true, ...(values['persist-to'] && { persistTo: path.resolve(values['persist-to']) }) },
+    target: {
+      remote: values.remote === true,
+      ...(values['persist-to'] && { persistTo: path.resolve(values['persist-to']) }),
+      ...(values.env && { env: values.env }),
+    },
     positionals,
     dryRun: values['dry-run'] === true,
     flags: new Set(flags.filter((f) => (values as Record<string, unknown>)[f] === true)),

@@ -13,7 +13,7 @@ import {
   INDEXED_HASHES_SQL, NEXT_REVISION_SQL, indexedListsStatement, inlineStatement, toSqlScript, writeRowsStatements, type Statement,
   type WriteContext,
 } from '../storage/index-sql.ts';
-import { indexTargetArgs, runOrThrow, type Target, type WranglerRunner } from './wrangler.ts';
+import { indexTargetArgs, type Target, type WranglerRunner } from './wrangler.ts';
 
 /** D1 refuses statements over 100 KB; rows go into each statement's JSON until it nears this. */
 const STATEMENT_BYTES = 90_000;
@@ -117,14 +117,32 @@ export function chunkedWriteStatements(rows: IndexRow[], context: WriteContext):
   return statements;
 }
 
-/** Runs `statements` as one SQL file: all of them take effect, or none does. */
+/** Failures D1 reports when it is busy (locally: another process holds the database), after which the whole file rolled back. */
+const BUSY = /SQLITE_BUSY|database is locked|overloaded|try again later/i;
+/** Tries of one execution when D1 is busy, with a pause that doubles from this between them. */
+const TRIES = 4;
+const FIRST_PAUSE_MS = 250;
+
+/**
+ * Runs `statements` as one SQL file: all of them take effect, or none does.
+ * When D1 answers that it is busy, nothing was applied, so the file is run
+ * again, a few times, after growing pauses.
+ */
 export async function executeIndexScript(runner: WranglerRunner, target: Target, statements: Statement[]): Promise<void> {
   if (statements.length === 0) return;
   const dir = await mkdtemp(path.join(os.tmpdir(), 'broadsheet-index-'));
   try {
     const file = path.join(dir, 'index.sql');
     await writeFile(file, toSqlScript(statements));
-    await runOrThrow(runner, ['d1', 'execute', ...indexTargetArgs(target), '--file', file, '--yes']);
+    const args = ['d1', 'execute', ...indexTargetArgs(target), '--file', file, '--yes'];
+    for (let attempt = 1; ; attempt++) {
+      const result = await runner(args);
+      if (result.code === 0) return;
+      if (attempt === TRIES || !BUSY.test(`${result.stderr}\n${result.stdout}`)) {
+        throw new Error(`wrangler d1 execute failed (exit ${result.code}):\n${`${result.stderr}\n${result.stdout}`.trim()}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, FIRST_PAUSE_MS * 2 ** (attempt - 1)));
+    }
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -254,7 +254,7 @@ async function sharedSecret(root: string, name: 'PREVIEW_SECRET' | 'PURGE_SECRET
 
 /** Where this run purges: the environment's targets, with the local purge secret when publishing locally. */
 export async function localPurgeTargets(root: string, target: Target, dryRun: boolean, log: (line: string) => void): Promise<PurgeTargets> {
-  const targets = await purgeTargetsFromEnv(root, target.remote);
+  const targets = await purgeTargetsFromEnv(root, target.remote, process.env, target.env);
   const secret = dryRun ? process.env.PURGE_SECRET : await sharedSecret(root, 'PURGE_SECRET', target, log);
   return { ...targets, ...(secret && { secret }) };
 }
@@ -271,7 +271,7 @@ if (import.meta.filename === process.argv[1]) {
       log,
       previewSecret: parsed.dryRun ? process.env.PREVIEW_SECRET : await sharedSecret(root, 'PREVIEW_SECRET', parsed.target, log),
       purge: await localPurgeTargets(root, parsed.target, parsed.dryRun, log),
-      settleMs: await settleMsFromConfig(root),
+      settleMs: await settleMsFromConfig(root, parsed.target.env),
       ...(origin && { previewOrigin: origin }),
     });
   });

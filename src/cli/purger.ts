@@ -40,9 +40,11 @@ const TIMEOUT_MS = 15_000;
  * then wrangler.toml's), with `PURGE_SECRET`. `PURGE_ORIGIN` also points a
  * local publish at a worker, for testing the route.
  */
-export async function purgeTargetsFromEnv(root: string, remote: boolean, env: NodeJS.ProcessEnv = process.env): Promise<PurgeTargets> {
+export async function purgeTargetsFromEnv(
+  root: string, remote: boolean, env: NodeJS.ProcessEnv = process.env, environment?: string,
+): Promise<PurgeTargets> {
   const proxies = (env.PURGE_URLS ?? '').split(',').map((u) => u.trim().replace(/\/+$/, '')).filter(Boolean);
-  const worker = env.PURGE_ORIGIN || (remote ? env.SITE_URL || (await configuredSiteUrl(root)) : undefined);
+  const worker = env.PURGE_ORIGIN || (remote ? env.SITE_URL || (await configuredSiteUrl(root, environment)) : undefined);
   return {
     proxies,
     ...(worker && { worker: worker.replace(/\/+$/, '') }),
@@ -51,15 +53,23 @@ export async function purgeTargetsFromEnv(root: string, remote: boolean, env: No
   };
 }
 
-/** `SITE_URL` from wrangler.toml's `[vars]`, when set there. */
-async function configuredSiteUrl(root: string): Promise<string | undefined> {
-  return /^(https?:\/\/\S+)$/.exec((await configuredVar(root, 'SITE_URL')) ?? '')?.[1];
+/** `SITE_URL` from wrangler.toml's `[vars]` (or an environment's), when set there. */
+async function configuredSiteUrl(root: string, environment?: string): Promise<string | undefined> {
+  return /^(https?:\/\/\S+)$/.exec((await configuredVar(root, 'SITE_URL', environment)) ?? '')?.[1];
 }
 
-/** A string var from wrangler.toml's `[vars]`. */
-async function configuredVar(root: string, name: string): Promise<string | undefined> {
+/** A string var from wrangler.toml's `[vars]`, or from `[env.<environment>.vars]`. */
+export async function configuredVar(root: string, name: string, environment?: string): Promise<string | undefined> {
   const toml = await readFile(path.join(root, 'wrangler.toml'), 'utf8').catch(() => '');
-  return new RegExp(`^\\s*${name}\\s*=\\s*"([^"]*)"`, 'm').exec(toml)?.[1];
+  const header = environment ? `[env.${environment}.vars]` : '[vars]';
+  const start = toml.split('\n').findIndex((line) => line.trim() === header);
+  if (start === -1) return undefined;
+  for (const line of toml.split('\n').slice(start + 1)) {
+    if (line.trim().startsWith('[')) break;
+    const value = new RegExp(`^\\s*${name}\\s*=\\s*"([^"]*)"`).exec(line)?.[1];
+    if (value !== undefined) return value;
+  }
+  return undefined;
 }
 
 /**
@@ -69,9 +79,9 @@ async function configuredVar(root: string, name: string): Promise<string | undef
  * check made before the write is purged again once all of them have expired.
  * The settings are wrangler.toml's (a change made in the dashboard is not seen).
  */
-export async function settleMsFromConfig(root: string): Promise<number> {
-  const isolateTtl = Number((await configuredVar(root, 'ISOLATE_CACHE_TTL')) ?? 5);
-  const d1Timeout = Number((await configuredVar(root, 'D1_TIMEOUT_MS')) ?? 2000);
+export async function settleMsFromConfig(root: string, environment?: string): Promise<number> {
+  const isolateTtl = Number((await configuredVar(root, 'ISOLATE_CACHE_TTL', environment)) ?? 5);
+  const d1Timeout = Number((await configuredVar(root, 'D1_TIMEOUT_MS', environment)) ?? 2000);
   return settleMs(Number.isFinite(isolateTtl) ? isolateTtl : 5, Number.isFinite(d1Timeout) ? d1Timeout : 2000);
 }
 

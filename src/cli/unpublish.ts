@@ -87,6 +87,6 @@ if (import.meta.filename === process.argv[1]) {
     unpublish({
       slugs: parsed.positionals, target: parsed.target, dryRun: parsed.dryRun, runner: projectWrangler(root), log,
       purge: await localPurgeTargets(root, parsed.target, parsed.dryRun, log),
-      settleMs: await settleMsFromConfig(root),
+      settleMs: await settleMsFromConfig(root, parsed.target.env),
     }));
 }

@@ -40,6 +40,8 @@ export interface Target {
   remote: boolean;
   /** Local state directory, for tests; wrangler's default when absent. */
   persistTo?: string;
+  /** An environment of wrangler.toml (`--env staging`), with its own bindings. */
+  env?: string;
 }
 
 /** The flags that point a `wrangler kv` command at the target namespace. */
@@ -55,6 +57,7 @@ export function indexTargetArgs(target: Target): string[] {
 function whereArgs(target: Target): string[] {
   const args = [target.remote ? '--remote' : '--local'];
   if (!target.remote && target.persistTo) args.push('--persist-to', target.persistTo);
+  if (target.env) args.push('--env', target.env);
   return args;
 }
 

@@ -8,7 +8,7 @@ import { fingerprint } from '../content/fingerprint.ts';
 import { FEED_TAG, INDEX_TAG, SEARCH_TAG, listTag } from '../content/cache-tags.ts';
 import { SEGMENT_PATTERN } from '../content/slug.ts';
 import type { AppEnv } from '../http/app-env.ts';
-import { entityTag } from '../http/cache-headers.ts';
+import { NO_STORE, entityTag } from '../http/cache-headers.ts';
 import { parsePage } from '../http/request.ts';
 import { notFound, respond } from '../http/respond.ts';
 import { listEntries } from '../listing/entries.ts';
@@ -18,6 +18,7 @@ import { FRONT_LIST, authorList, sectionList, tagList } from '../storage/index-r
 import { SEARCH_CANDIDATES } from '../storage/index-sql.ts';
 import { renderFeed, type FeedScope } from '../views/feeds.ts';
 import { listFeedPath, listPath, listTitle, renderListPage, type ListView } from '../views/list-page.ts';
+import { renderSearchLimitedPage } from '../views/error-pages.ts';
 import { renderSearchPage } from '../views/search-page.ts';
 import { serveListDocument } from './list-document.ts';
 
@@ -109,9 +110,12 @@ function listFeed(c: Context<AppEnv>, kind: ListKind, key: string): Promise<Resp
 /**
  * `/search?q=…`: the reader's words (never their syntax) against the index,
  * ranked, with snippets. Cached briefly, by the normalised query and page
- * only; `noindex`.
+ * only; `noindex`. Search is the one reader route whose cost grows with the
+ * archive, so the queries that reach D1 are rate limited per client
+ * (`SEARCH_LIMITER`); answers from a cache or from this isolate's memory,
+ * and every other route, never are.
  */
-export const searchPage: Handler<AppEnv> = (c) => {
+export const searchPage: Handler<AppEnv> = async (c) => {
   const config = c.get('config'), site = c.get('site');
   const raw = c.req.query('q');
   const query = searchQuery(raw);
@@ -123,16 +127,53 @@ export const searchPage: Handler<AppEnv> = (c) => {
     return respond(c, rep, HTML, false, () => renderSearchPage({ site, query: '', typed, results: [], total: 0, more: false, page: 1, pageCount: 1 }));
   }
   const match = query.match;
-  return serveListDocument(c, FRONT_LIST, `search|${query.normalised}|${page}`, HTML, [INDEX_TAG, SEARCH_TAG], (state) => ({
-    etag: entityTag(state.version, 'search', fingerprint(query.normalised), `p${page}`, c.get('version')),
-    maxAge: config.searchMaxAge,
-    render: async (db) => {
-      const { results, total } = await searchArticles(db, match, { now: c.get('now'), page, size: config.indexPageSize });
-      if (results.length === 0 && page > 1) return null;
-      const pageCount = Math.max(1, Math.ceil(total / config.indexPageSize));
-      return c.get('meter').render(() => renderSearchPage({
-        site, query: query.normalised, typed: true, results, total, more: total >= SEARCH_CANDIDATES, page, pageCount,
-      }));
-    },
-  }));
+  try {
+    return await serveListDocument(c, FRONT_LIST, `search|${query.normalised}|${page}`, HTML, [INDEX_TAG, SEARCH_TAG], (state) => ({
+      etag: entityTag(state.version, 'search', fingerprint(query.normalised), `p${page}`, c.get('version')),
+      maxAge: config.searchMaxAge,
+      render: async (db) => {
+        await limitSearch(c);
+        const { results, total } = await searchArticles(db, match, { now: c.get('now'), page, size: config.indexPageSize });
+        if (results.length === 0 && page > 1) return null;
+        const pageCount = Math.max(1, Math.ceil(total / config.indexPageSize));
+        return c.get('meter').render(() => renderSearchPage({
+          site, query: query.normalised, typed: true, results, total, more: total >= SEARCH_CANDIDATES, page, pageCount,
+        }));
+      },
+    }));
+  } catch (error) {
+    if (!(error instanceof SearchLimited)) throw error;
+    return c.html(renderSearchLimitedPage(site, SEARCH_RETRY_SECONDS), 429, {
+      'Cache-Control': NO_STORE, 'Retry-After': String(SEARCH_RETRY_SECONDS), 'X-Robots-Tag': 'noindex',
+    });
+  }
 };
+
+/** The rate limiter counts per minute: a reader over it may search again within this. */
+const SEARCH_RETRY_SECONDS = 60;
+
+class SearchLimited extends Error {
+  override name = 'SearchLimited';
+}
+
+/**
+ * Counts one search that will reach D1 against the client's limit, keyed by
+ * the client's address (`CLIENT_IP_HEADER`). Without the binding, or when it
+ * fails, search goes on: the limiter protects D1, it must never break search.
+ */
+async function limitSearch(c: Context<AppEnv>): Promise<void> {
+  const limiter = c.env.SEARCH_LIMITER;
+  if (!limiter) return;
+  const key = `search:${c.req.header(c.get('config').clientIpHeader) ?? 'unknown'}`;
+  let outcome: { success: boolean };
+  try {
+    outcome = await limiter.limit({ key });
+  } catch (error) {
+    console.warn(JSON.stringify({ event: 'search.limiter_failed', error: String(error) }));
+    return;
+  }
+  if (!outcome.success) {
+    console.log(JSON.stringify({ event: 'search.limited' }));
+    throw new SearchLimited();
+  }
+}

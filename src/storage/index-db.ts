@@ -13,6 +13,16 @@ import type { Meter } from '../http/server-timing.ts';
 import { StorageUnavailableError, storageCall } from './failures.ts';
 import type { Statement } from './index-sql.ts';
 
+/**
+ * Failures D1 documents as passing (its storage was busy or reset, the
+ * connection dropped): a read is tried again, up to three times after pauses
+ * of 25, 100 and 400 ms and never past its timeout, before the request falls
+ * back to a stale copy or a 503. Timeouts are not retried: the time is spent.
+ */
+const TRANSIENT = /internal error|network connection lost|overloaded|reset|SQLITE_BUSY|database is locked|try again/i;
+const RETRY_PAUSE_MS = 25;
+const RETRIES = 3;
+
 export interface IndexDb {
   /** The rows a read returns. */
   all<T>(statement: Statement): Promise<T[]>;
@@ -37,23 +47,36 @@ export function indexDb(binding: D1Database | undefined, timeoutMs: number, mete
     session ??= typeof binding.withSession === 'function' ? binding.withSession('first-primary') : binding;
     return session;
   };
-  const call = <T>(what: string, run: () => Promise<T>): Promise<T> => {
-    const attempt = () => storageCall(`D1 ${what}`, timeoutMs, run);
+  const call = <T>(what: string, run: () => Promise<T>, retry = false): Promise<T> => {
+    const attempt = async () => {
+      const started = Date.now();
+      for (let tries = 1; ; tries++) {
+        try {
+          return await storageCall(`D1 ${what}`, timeoutMs, run);
+        } catch (error) {
+          // A read D1 reports as a passing failure is tried again, with growing pauses, within the call's time.
+          const pause = RETRY_PAUSE_MS * 4 ** (tries - 1);
+          const transient = error instanceof StorageUnavailableError && TRANSIENT.test(error.message);
+          if (!retry || !transient || tries > RETRIES || Date.now() - started + pause >= timeoutMs) throw error;
+          await new Promise((resolve) => setTimeout(resolve, pause));
+        }
+      }
+    };
     return meter ? meter.call('d1', attempt) : attempt();
   };
   return {
     async all<T>(statement: Statement) {
       const db = reader();
-      const result = await call('read', () => db.prepare(statement.sql).bind(...statement.params).all<T>());
+      const result = await call('read', () => db.prepare(statement.sql).bind(...statement.params).all<T>(), true);
       return result.results;
     },
     async first<T>(statement: Statement) {
       const db = reader();
-      return call('read', () => db.prepare(statement.sql).bind(...statement.params).first<T>());
+      return call('read', () => db.prepare(statement.sql).bind(...statement.params).first<T>(), true);
     },
     async batch(statements: Statement[]) {
       const db = reader();
-      const results = await call('read', () => db.batch(statements.map((s) => db.prepare(s.sql).bind(...s.params))));
+      const results = await call('read', () => db.batch(statements.map((s) => db.prepare(s.sql).bind(...s.params))), true);
       return results.map((r) => r.results ?? []);
     },
     async write(statements: Statement[]) {

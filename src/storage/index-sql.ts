@@ -261,7 +261,11 @@ ORDER BY e.published_at, e.slug LIMIT ?3 OFFSET ?2 - (SELECT ordinal FROM anchor
  */
 export function extendAnchorsStatement(lists: string[], maxEntries = Number.MAX_SAFE_INTEGER): Statement {
   return {
-    sql: `WITH touched(list) AS (SELECT DISTINCT value FROM json_each(?1)),
+    sql: `WITH touched(list) AS (
+  -- Only lists that have grown a whole step past their highest anchor: the rest have nothing to add.
+  SELECT DISTINCT j.value FROM json_each(?1) j JOIN lists l ON l.list = j.value
+  WHERE l.total - coalesce((SELECT max(ordinal) FROM page_anchors m WHERE m.list = j.value), -1) > ${ANCHOR_STEP}
+),
 top AS (
   SELECT t.list, coalesce(a.ordinal, -1) AS ordinal, coalesce(a.published_at, ${Number.MIN_SAFE_INTEGER}) AS published_at, coalesce(a.slug, '') AS slug
   FROM touched t LEFT JOIN page_anchors a ON a.list = t.list

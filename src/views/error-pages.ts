@@ -38,6 +38,21 @@ export function renderPreviewRefusedPage(site: Site, reason: 'expired' | 'invali
   });
 }
 
+/** Too many searches from one reader in a minute (a 429): reading is never limited, so it says what still works. */
+export function renderSearchLimitedPage(site: Site, retryAfterSeconds: number): string {
+  return layout({
+    site,
+    title: `Too many searches | ${site.name}`,
+    robots: 'noindex',
+    body: html`<div class="notice wrap">
+<p class="kicker">Error 429</p>
+<h1 class="page-title">Too many searches, too quickly</h1>
+<p>To keep search fast for everyone, each reader can run a limited number of new searches a minute. Please try again in ${retryAfterSeconds} seconds.</p>
+<p>Everything else works as usual: <a href="/">the latest news</a>, the sections, and searches that were run recently.</p>
+</div>` as HtmlEscapedString,
+  });
+}
+
 /** The page for a 5xx: no details, since the cause may be anyone's input. */
 export function renderErrorPage(site: Site, status: number): string {
   const unavailable = status === 503;

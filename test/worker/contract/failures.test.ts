@@ -123,6 +123,38 @@ describe('when D1 fails', () => {
     expect(res.headers.get('Cache-Control')).toBe('no-store');
   });
 
+  it('tries a read again when D1 reports a passing failure, and answers as if nothing happened', async () => {
+    // D1 whose next two queries fail the way a busy or reset database does.
+    let failures = 2;
+    const flaky = new Proxy(env.INDEX, {
+      get(target, prop) {
+        const value = Reflect.get(target, prop);
+        if (prop !== 'withSession') return typeof value === 'function' ? value.bind(target) : value;
+        return (...args: unknown[]) => new Proxy(value.apply(target, args), {
+          get(session, p) {
+            const v = Reflect.get(session, p);
+            if (p !== 'prepare') return typeof v === 'function' ? v.bind(session) : v;
+            return (sql: string) => {
+              const statement = v.call(session, sql);
+              return new Proxy(statement, {
+                get(st, q) {
+                  const w = Reflect.get(st, q);
+                  if (q === 'bind') return (...params: unknown[]) => new Proxy(w.apply(st, params), this);
+                  if (q !== 'first' && q !== 'all') return typeof w === 'function' ? w.bind(st) : w;
+                  return (...a: unknown[]) => (failures-- > 0 ? Promise.reject(new Error('D1_ERROR: internal error; reference = x')) : w.apply(st, a));
+                },
+              });
+            };
+          },
+        });
+      },
+    });
+    const res = await fetchApp('/', { bindings: { INDEX: flaky, LIST_CACHE_MB: '0', ISOLATE_CACHE_TTL: '0' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('Cache-Control')).toContain('public');
+    expect(failures).toBeLessThan(0);
+  });
+
   it('still serves articles, which come from KV', async () => {
     const { db, set } = switchableD1(env.INDEX);
     set('throw');

@@ -204,7 +204,7 @@ describe('writers that cannot go backwards', () => {
     }
     expect(oldEnds).toBe(0);
     expect(await rowOf(slug)).toMatchObject({ hash: current.hash, revision: current.revision, indexedBy: 'editor' });
-  });
+  }, 60_000);
 });
 
 describe('the Cron Trigger reconciler', () => {
