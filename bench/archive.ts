@@ -71,7 +71,7 @@ function archiveText(n: number): string {
 }
 
 /** Article `n` of an archive of `count`, published at a steady pace up to an hour ago. */
-function archiveRow(n: number, count: number, now: number): IndexRow {
+export function archiveRow(n: number, count: number, now: number): IndexRow {
   const date = new Date(now - 3600_000 - (count - 1 - n) * (86_400_000 / PER_DAY)).toISOString().replace(/\.\d+Z$/, 'Z');
   return indexRow({
     slug: `archive/${SECTIONS[n % SECTIONS.length]}/story-${n}`,
@@ -87,7 +87,7 @@ function archiveRow(n: number, count: number, now: number): IndexRow {
 }
 
 /** Seeds `count` rows into the local D1 file under `persist`, in chunks, as publish would write them. */
-async function seedIndex(persist: string, count: number, now: number): Promise<number> {
+export async function seedIndex(persist: string, count: number, now: number): Promise<number> {
   const dir = path.join(persist, 'v3', 'd1', 'miniflare-D1DatabaseObject');
   const file = (await readdir(dir)).find((f) => f.endsWith('.sqlite') && f !== 'metadata.sqlite');
   if (!file) throw new Error(`no D1 database under ${dir}`);
