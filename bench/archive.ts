@@ -16,6 +16,7 @@ import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { indexRow, type IndexRow } from '../src/storage/index-rows.ts';
 import { removeSlugsStatements, writeRowsStatements } from '../src/storage/index-sql.ts';
+import { FRONTS_KEY } from '../src/storage/kv-format.ts';
 import { startWorker, type WorkerServer } from '../support/worker-server.ts';
 
 const COLD_HOST = 'cold.archive';
@@ -153,6 +154,26 @@ function timing(res: { headers: { get(name: string): string | null } }): { total
   return { total: Number(/total;dur=([\d.]+)/.exec(header)?.[1] ?? NaN), kv: calls('kv'), d1: calls('d1') };
 }
 
+/**
+ * A fronts file with six containers over the archive: three curated stories
+ * filled from a section, then sections, a topic and an author, so the front
+ * runs every kind of container read in its one batch.
+ */
+function benchFronts(count: number, now: number): string {
+  const newest = [1, 2, 3].map((k) => archiveRow(count - k, count, now).slug);
+  return `editions:
+  bench: { title: Bench edition, regions: [US, UK, EU, AU, CA, NZ, INTL] }
+fronts:
+  bench:
+    - { title: Top stories, articles: [${newest.join(', ')}], section: world, count: 6 }
+    - { title: Politics, section: politics, count: 4 }
+    - { title: Science, section: science, count: 4 }
+    - { title: A theme, topic: theme-3, count: 4 }
+    - { title: A writer, author: writer-31, count: 4 }
+    - { title: Culture, section: culture, count: 4 }
+`;
+}
+
 /** The routes measured at each size, by name. */
 function routesFor(count: number, now: number): Record<string, string> {
   // The current month: the one crawlers fetch most. Its size follows the publishing pace, not the archive.
@@ -161,8 +182,8 @@ function routesFor(count: number, now: number): Record<string, string> {
   return {
     'front page': '/',
     'section page': '/sections/world',
-    'last page': `/?page=${Math.ceil(count / 20)}`,
-    'middle page': `/?page=${Math.max(1, Math.floor(count / 40))}`,
+    'last page': `/latest?page=${Math.ceil(count / 20)}`,
+    'middle page': `/latest?page=${Math.max(1, Math.floor(count / 40))}`,
     'last section page': `/sections/world?page=${Math.ceil(sectionCount / 20)}`,
     'topic page': '/tags/theme-3',
     'author page': '/authors/writer-31',
@@ -219,6 +240,8 @@ async function measureSize(count: number, samples: number, inspectorPort: number
     };
     const all = routesFor(count, now);
     for (const [name, route] of Object.entries(all)) await measure(name, route);
+    await server.kv.put(FRONTS_KEY, benchFronts(count, now));
+    await measure('edition front (six containers)', '/editions/bench');
     // Deep pages after the archive changes below them: a backdated article, then a removal.
     // The anchors above move in the same write; no reader repairs anything.
     const backdated = archiveRow(0, count, now);

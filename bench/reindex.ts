@@ -36,7 +36,7 @@ interface LatencySummary {
   statuses: Record<string, number>;
 }
 
-const ROUTES = ['/', '/sections/generated', '/?page=40', '/?page=2000', '/feed.xml', '/sitemap.xml'];
+const ROUTES = ['/', '/sections/generated', '/latest?page=40', '/latest?page=2000', '/feed.xml', '/sitemap.xml'];
 
 /** Requests list routes with `concurrency` in flight until `stop()` resolves; every latency and status. */
 async function read(worker: WorkerServer, until: Promise<unknown>, concurrency = 4): Promise<LatencySummary> {

@@ -15,8 +15,8 @@ export const CACHE_BOUNDS = {
   articleVersions: 50_000,
   /** Lists whose state (index version, size, next scheduled time) an isolate reuses. */
   listStates: 2_000,
-  /** Banner copy files read from KV (one key; the memo holds its last read). */
-  bannerFiles: 1,
+  /** Editors' config files read from KV (banner copy and fronts; the memo holds each one's last read). */
+  configFiles: 2,
   /** Media whose intrinsic width and height were read from their first bytes. */
   imageSizes: 10_000,
   /** `Last-Modified` dates, formatted once per second of time. */

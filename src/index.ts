@@ -23,7 +23,8 @@ import { regionDetector } from './region/region.ts';
 import { articleJson, articlePage, galleryPage, previewPage } from './routes/articles.ts';
 import { favicon, media, stylesheet } from './routes/assets.ts';
 import { errorPage, notFoundPage } from './routes/errors.ts';
-import { LIST_KINDS, frontFeed, frontPage, listFeedOf, listPageOf, searchPage } from './routes/lists.ts';
+import { editionPage, frontPage } from './routes/fronts.ts';
+import { LIST_KINDS, frontFeed, latestPage, listFeedOf, listPageOf, searchPage } from './routes/lists.ts';
 import { robots, sitemapFile, sitemapIndex } from './routes/sitemaps.ts';
 import { STYLESHEET_ROUTE } from './views/styles.ts';
 
@@ -46,8 +47,12 @@ app.get('/api/articles/*', articleJson);
 app.get('/gallery/*', galleryPage);
 app.get('/preview/*', byRegion, previewPage);
 
+// Fronts: the reader's edition, and each edition for everyone.
+app.get('/', byRegion, frontPage);
+app.get('/editions/:id', editionPage);
+
 // Lists, feeds and search, from the D1 index.
-app.get('/', frontPage);
+app.get('/latest', latestPage);
 app.get('/feed.xml', frontFeed);
 for (const [folder, kind] of Object.entries(LIST_KINDS)) {
   app.get(`/${folder}/:key`, listPageOf(kind));

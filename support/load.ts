@@ -56,7 +56,7 @@ export async function runLoad({ seconds = 60, connections = 64, renderCacheMb = 
     const ok: LoadRequest[] = [
       ...samples.flatMap((slug, i) => [{ path: `/articles/${slug}`, headers: { 'CF-IPCountry': REGIONS[i % REGIONS.length]! } }]),
       ...stories.map((slug, i) => ({ path: `/articles/${slug}`, headers: { 'CF-IPCountry': REGIONS[i % REGIONS.length]! } })),
-      { path: '/' }, { path: '/?page=2' }, { path: '/feed.xml' }, { path: '/sitemap.xml' },
+      { path: '/' }, { path: '/latest?page=2' }, { path: '/feed.xml' }, { path: '/sitemap.xml' },
       // No HEAD here: wrk's parser does not know a HEAD response has no body.
       { path: `/api/articles/${samples[2]}` },
     ];

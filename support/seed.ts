@@ -7,7 +7,7 @@ import path from 'node:path';
 import { loadContent } from '../src/cli/content.ts';
 import { indexRow, type IndexRow } from '../src/storage/index-rows.ts';
 import { NEXT_REVISION_SQL, writeRowsStatements } from '../src/storage/index-sql.ts';
-import { toMetadata } from '../src/storage/kv-format.ts';
+import { FRONTS_KEY, toMetadata } from '../src/storage/kv-format.ts';
 import { generatedArticle } from './generated.ts';
 import { published } from './published.ts';
 import { ROOT, type WorkerServer } from './worker-server.ts';
@@ -40,6 +40,14 @@ export async function seedSamples(worker: WorkerServer): Promise<string[]> {
   for (const a of content.articles) await worker.kv.put(a.article.slug, a.source, { metadata: toMetadata(a.article, a.hash, revision) });
   await indexRows(worker, content.articles.map((a) => indexRow(a.article, a.hash, a.text, revision)));
   return content.articles.filter((a) => !a.article.draft).map((a) => a.article.slug);
+}
+
+/** Writes the shipped fronts file (articles/fronts.yaml) as publish would, so `/` shows the editions' fronts. */
+export async function seedFronts(worker: WorkerServer): Promise<void> {
+  const root = path.join(ROOT, 'articles');
+  const content = await loadContent(root, [root]);
+  if (!content.fronts) throw new Error('articles/fronts.yaml is missing or does not validate');
+  await worker.kv.put(FRONTS_KEY, content.fronts.source, { metadata: { v: 1, hash: content.fronts.hash } });
 }
 
 /** Writes `count` generated articles (KV with metadata, and index rows) under `<section>/story-N`. */

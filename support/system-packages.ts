@@ -1,7 +1,7 @@
 /**
  * The system packages the end-to-end tests and the benchmark drive: Varnish
- * (the caching proxy), wrk (load) and Debian's Chromium (the browser tests;
- * never a downloaded one). `npm test` makes sure they are there before any
+ * (the caching proxy), wrk (load), Debian's Chromium (the browser tests;
+ * never a downloaded one) and a Java runtime (the Nu HTML checker). `npm test` makes sure they are there before any
  * test runs (vitest's global setup): it installs the missing ones with
  * apt-get when it can (as root, or with passwordless sudo), and otherwise
  * stops with one message that names them, rather than a wall of failures.
@@ -22,6 +22,8 @@ export const SYSTEM_PACKAGES: SystemPackage[] = [
   { name: 'varnish', found: () => existsSync('/usr/sbin/varnishd') || existsSync('/usr/local/sbin/varnishd') || onPath('varnishd') },
   { name: 'wrk', found: () => onPath('wrk') },
   { name: 'chromium', found: () => existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium') },
+  // Java runs the Nu HTML checker (the npm package vnu-jar).
+  { name: 'default-jre-headless', found: () => onPath('java') },
 ];
 
 /** How this machine could install packages: as root, with passwordless sudo, or not at all. */

@@ -17,7 +17,8 @@
  * - an editor removed it within that window: a 404, whatever KV says.
  *
  * Outside the window KV is the truth (a plain `wrangler kv key put` wins).
- * The banner copy is checked the same way against `config_files`. Pure.
+ * The banner copy and the fronts file are checked the same way against
+ * `config_files`. Pure.
  */
 import type { IndexedVersion } from '../storage/index-sql.ts';
 
@@ -51,10 +52,23 @@ export function articleFreshness(held: IndexedVersion | null, kv: KvVersion | nu
   return held.indexedBy === 'editor' && recent(held.indexedAt) ? 'behind' : 'current';
 }
 
-/** `copy` is the banner copy in use (its hash null when none was published, so the code's own). */
-export function bannersFreshness(held: IndexedVersion | null, copy: { hash: string | null; revision: number | null }, trustMs: number): Freshness {
+/** What the index holds of an editors' config file: as an editor last published it (all null when never), and D1's clock. */
+export interface HeldConfigFile {
+  hash: string | null;
+  revision: number | null;
+  writtenAt: number | null;
+  dbNow: number;
+}
+
+/** `copy` is the config file in use (its hash null when none was published, so the code's own default). */
+export function configFreshness(held: HeldConfigFile | null, copy: KvVersion | { hash: null; revision: number | null }, trustMs: number): Freshness {
   if (!held) return 'unknown';
-  if (held.bannersHash === null || copy.hash === held.bannersHash) return 'current';
-  if (copy.revision !== null && held.bannersRevision !== null) return copy.revision < held.bannersRevision ? 'behind' : 'current';
-  return held.bannersWrittenAt !== null && held.bannersWrittenAt >= held.dbNow - trustMs ? 'behind' : 'current';
+  if (held.hash === null || copy.hash === held.hash) return 'current';
+  if (copy.revision !== null && held.revision !== null) return copy.revision < held.revision ? 'behind' : 'current';
+  return held.writtenAt !== null && held.writtenAt >= held.dbNow - trustMs ? 'behind' : 'current';
+}
+
+/** The banner copy in use against the index's record of it. */
+export function bannersFreshness(held: IndexedVersion | null, copy: { hash: string | null; revision: number | null }, trustMs: number): Freshness {
+  return configFreshness(held && { hash: held.bannersHash, revision: held.bannersRevision, writtenAt: held.bannersWrittenAt, dbNow: held.dbNow }, copy as KvVersion, trustMs);
 }

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { Tokens } from 'marked';
 import { parseArticle, type Article, type Problem } from '../content/article.ts';
 import { parseBannerFile } from '../content/banner-copy.ts';
+import { parseFrontsFile } from '../content/fronts.ts';
 import { assessMarkdown } from '../content/markdown-guard.ts';
 import { prepareBody } from '../content/markdown.ts';
 import { MEDIA_PREFIX, contentHash, mediaType } from '../storage/kv-format.ts';
@@ -18,6 +19,8 @@ export const MEDIA_DIR = 'media';
 
 /** The banner copy file, at the top of the content root. */
 export const BANNERS_FILE = 'banners.yaml';
+/** The fronts file (editions and their curated fronts), at the top of the content root. */
+export const FRONTS_FILE = 'fronts.yaml';
 
 /** An article that takes longer than this to render at publish is refused. */
 export const RENDER_BUDGET_MS = 50;
@@ -43,11 +46,13 @@ export interface MediaFile {
   hash: string;
 }
 
-export interface BannersFile {
+/** An editors' config file that publishes to one KV key: the banner copy, the fronts. */
+export interface ConfigFile {
   file: string;
   source: string;
   hash: string;
 }
+export type BannersFile = ConfigFile;
 
 /** One reportable problem, tied to a file. */
 export interface FileProblem extends Problem {
@@ -59,6 +64,8 @@ export interface ContentSet {
   media: MediaFile[];
   /** The banners file, when it is among the paths (or the whole content root is). */
   banners?: BannersFile;
+  /** The fronts file, likewise. */
+  fronts?: ConfigFile;
   problems: FileProblem[];
 }
 
@@ -76,7 +83,8 @@ export async function loadContent(contentRoot: string, paths: string[]): Promise
   const problems: FileProblem[] = [];
   const files = new Set<string>();
   const bannersPath = path.join(path.resolve(contentRoot), BANNERS_FILE);
-  let bannersFile: string | undefined;
+  const frontsPath = path.join(path.resolve(contentRoot), FRONTS_FILE);
+  let bannersFile: string | undefined, frontsFile: string | undefined;
   for (const p of paths) {
     const resolved = path.resolve(p);
     const info = await stat(resolved).catch(() => null);
@@ -84,9 +92,11 @@ export async function loadContent(contentRoot: string, paths: string[]): Promise
     else if (info.isDirectory()) {
       for (const f of await markdownFiles(resolved)) files.add(f);
       if (resolved === path.resolve(contentRoot) && (await stat(bannersPath).catch(() => null))) bannersFile = bannersPath;
+      if (resolved === path.resolve(contentRoot) && (await stat(frontsPath).catch(() => null))) frontsFile = frontsPath;
     } else if (resolved.endsWith('.md')) files.add(resolved);
     else if (resolved === bannersPath) bannersFile = bannersPath;
-    else problems.push({ file: resolved, line: 1, message: `not a markdown (.md) file or ${BANNERS_FILE}`, severity: 'error' });
+    else if (resolved === frontsPath) frontsFile = frontsPath;
+    else problems.push({ file: resolved, line: 1, message: `not a markdown (.md) file, ${BANNERS_FILE} or ${FRONTS_FILE}`, severity: 'error' });
   }
 
   const articles: ArticleFile[] = [];
@@ -122,6 +132,23 @@ export async function loadContent(contentRoot: string, paths: string[]): Promise
     }
   }
 
+  let fronts: ConfigFile | undefined;
+  if (frontsFile) {
+    const source = await readText(frontsFile, problems);
+    if (source !== null) {
+      const before = problems.length;
+      const parsed = parseFrontsFile(source);
+      const found: FileProblem[] = parsed.ok ? [] : parsed.problems.map((p) => ({ ...p, file: frontsFile }));
+      // A curated slug must be an article: one in this set, or any file under the content root.
+      const known = new Set([...bySlug.keys(), ...(await markdownFiles(path.resolve(contentRoot))).map((f) => slugForFile(contentRoot, f))]);
+      for (const { slug, line } of parsed.curated) {
+        if (!known.has(slug)) found.push({ file: frontsFile, line, severity: 'error', message: `curates "${slug}", which is not an article (no ${path.join(path.relative(process.cwd(), contentRoot) || '.', `${slug}.md`)})` });
+      }
+      problems.push(...found.sort((a, b) => a.line - b.line));
+      if (problems.length === before) fronts = { file: frontsFile, source, hash: await contentHash(source) };
+    }
+  }
+
   const media: MediaFile[] = [];
   const wanted = new Set(articles.flatMap((a) => a.media));
   for (const name of [...wanted].sort()) {
@@ -139,7 +166,7 @@ export async function loadContent(contentRoot: string, paths: string[]): Promise
     }
     media.push({ file, key: MEDIA_PREFIX + name, bytes: new Uint8Array(bytes), hash: await contentHash(new Uint8Array(bytes)) });
   }
-  return { articles, media, ...(banners && { banners }), problems };
+  return { articles, media, ...(banners && { banners }), ...(fronts && { fronts }), problems };
 }
 
 /**

@@ -1,29 +1,30 @@
 /**
  * `npm run publish -- [--local|--remote] [--dry-run] [files or folders…]`
  *
- * 1. Validates every file (articles, the banners file, the media they use)
- *    and uploads nothing if any is invalid.
+ * 1. Validates every file (articles, the banners file, the fronts file, the
+ *    media the articles use) and uploads nothing if any is invalid.
  * 2. Reads what the namespace already holds (one `wrangler kv key list`) and
  *    which versions the D1 index holds, and skips everything whose content
  *    hash is unchanged in each.
  * 3. Writes the rest through `wrangler kv bulk put`: media first, then banner
- *    copy, then articles with their content hash in the metadata.
+ *    copy and fronts, then articles with their content hash in the metadata.
  * 4. Writes the index rows of every article whose row is missing or at
- *    another version, and the banner copy's version, in one
+ *    another version, and the config files' versions, in one
  *    `wrangler d1 execute` (one transaction).
  * 5. Purges what changed from every cache (`purger.ts`): the articles' pages
- *    and every list they leave or join, or every article page for new
- *    banner copy. A failed purge is reported, never undoes the publish.
+ *    and every list they leave or join (the fronts among them), every
+ *    article page for new banner copy, every front for a new fronts file.
+ *    A failed purge is reported, never undoes the publish.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { previewPath } from '../content/preview-link.ts';
-import { ARTICLES_TAG, INDEX_TAG, tagsForChange } from '../content/cache-tags.ts';
+import { ARTICLES_TAG, FRONTS_TAG, INDEX_TAG, tagsForChange } from '../content/cache-tags.ts';
 import { indexRow } from '../storage/index-rows.ts';
 import { configFileStatement } from '../storage/index-sql.ts';
-import { BANNERS_KEY, revisionOf, toMetadata } from '../storage/kv-format.ts';
+import { BANNERS_KEY, FRONTS_KEY, revisionOf, toMetadata } from '../storage/kv-format.ts';
 import { runCommand } from './command.ts';
 import { formatProblem, loadContent, type FileProblem } from './content.ts';
 import { chunkedWriteStatements, describeTarget, executeIndexScript, nextRevision, readIndexed } from './index-writer.ts';
@@ -114,19 +115,23 @@ export async function publish(options: PublishOptions): Promise<number> {
   const articles = content.articles.map((a) => ({
     ...a, change: changeOf(a.article.slug, a.hash), indexChange: indexChangeOf(a.article.slug, a.hash),
   }));
-  const banners = content.banners && { ...content.banners, change: changeOf(BANNERS_KEY, content.banners.hash) };
-  const bannersChanged = banners !== undefined && banners.change !== 'unchanged';
+  // The editors' config files: each one KV key, recorded in config_files for the worker's freshness check.
+  const configs = [
+    ...(content.banners ? [{ ...content.banners, key: BANNERS_KEY, label: 'banner copy' }] : []),
+    ...(content.fronts ? [{ ...content.fronts, key: FRONTS_KEY, label: 'editions and fronts' }] : []),
+  ].map((f) => ({ ...f, change: changeOf(f.key, f.hash) }));
+  const changedConfigs = configs.filter((f) => f.change !== 'unchanged');
   const toIndex = articles.filter((a) => a.indexChange !== 'unchanged');
   const now = options.now ?? Date.now();
 
   // One revision for everything this run writes, from D1's counter, taken before KV is written.
-  const writes = media.some((m) => m.change === 'added') || bannersChanged || toIndex.length > 0 || articles.some((a) => a.change !== 'unchanged');
+  const writes = media.some((m) => m.change === 'added') || changedConfigs.length > 0 || toIndex.length > 0 || articles.some((a) => a.change !== 'unchanged');
   const revision = writes && !options.dryRun ? await nextRevision(runner, target) : undefined;
   const entries: BulkEntry[] = [
     ...media.filter((m) => m.change === 'added').map((m) => ({
       key: m.key, value: Buffer.from(m.bytes).toString('base64'), base64: true, metadata: { v: 1, hash: m.hash },
     })),
-    ...(banners && bannersChanged ? [{ key: BANNERS_KEY, value: banners.source, metadata: { v: 1, hash: banners.hash, ...(revision && { rev: revision }) } }] : []),
+    ...changedConfigs.map((f) => ({ key: f.key, value: f.source, metadata: { v: 1, hash: f.hash, ...(revision && { rev: revision }) } })),
     ...articles.filter((a) => a.change !== 'unchanged').map((a) => ({
       key: a.article.slug, value: a.source, metadata: toMetadata(a.article, a.hash, revision),
     })),
@@ -138,7 +143,7 @@ export async function publish(options: PublishOptions): Promise<number> {
     try {
       await executeIndexScript(runner, target, [
         ...chunkedWriteStatements(rows, { writer: 'editor', trustMs: 0 }),
-        ...(banners && bannersChanged ? [configFileStatement(BANNERS_KEY, banners.hash, revision ?? null)] : []),
+        ...changedConfigs.map((f) => configFileStatement(f.key, f.hash, revision ?? null)),
       ]);
     } catch (error) {
       log(`${error instanceof Error ? error.message : error}`);
@@ -157,7 +162,7 @@ export async function publish(options: PublishOptions): Promise<number> {
     log(`  ${a.change.padEnd(9)}  ${a.article.slug}${notes.length ? `  (${notes.join('; ')})` : ''}`);
   }
   for (const m of media) log(`  ${m.change.padEnd(9)}  ${m.key}`);
-  if (banners) log(`  ${banners.change.padEnd(9)}  ${BANNERS_KEY} (banner copy)`);
+  for (const f of configs) log(`  ${f.change.padEnd(9)}  ${f.key} (${f.label})`);
   const count = (change: Change) => articles.filter((a) => a.change === change).length;
   log(`${count('added')} added, ${count('updated')} updated, ${count('unchanged')} unchanged` +
     ` (articles); ${media.filter((m) => m.change === 'added').length} media added; target: ${where}` +
@@ -173,7 +178,9 @@ export async function publish(options: PublishOptions): Promise<number> {
     if (before && !before.version) return [INDEX_TAG, ...tagsForChange(a.article.slug, null, null, now)];
     return tagsForChange(a.article.slug, before?.version ?? null, { ...row, draft: row.draft === 1 }, now);
   });
-  if (bannersChanged) tags.push(ARTICLES_TAG);
+  // Banner copy shows on every article page; the fronts file on the fronts alone.
+  if (changedConfigs.some((f) => f.key === BANNERS_KEY)) tags.push(ARTICLES_TAG);
+  if (changedConfigs.some((f) => f.key === FRONTS_KEY)) tags.push(FRONTS_TAG);
   await purgeChanged(tags, target, options, log);
 
   const drafts = articles.filter((a) => a.article.draft);

@@ -51,7 +51,9 @@ export async function smoke(origin: string, fetch: Fetch = globalThis.fetch): Pr
 
   // Every route family: the caching contract, on 200, 304 and HEAD alike.
   const families: { name: string; path: string; regional: boolean }[] = [
-    { name: 'front page', path: '/', regional: false },
+    // The front page is the reader's edition: it varies by region group, as article pages do.
+    { name: 'front page', path: '/', regional: true },
+    { name: 'newest-first list', path: '/latest', regional: false },
     { name: 'article page', path: `/articles/${article}`, regional: true },
     { name: 'article JSON', path: `/api/articles/${article}`, regional: false },
     { name: 'feed', path: '/feed.xml', regional: false },

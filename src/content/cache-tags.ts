@@ -15,6 +15,8 @@ export const ARTICLES_TAG = 'articles';
 export const INDEX_TAG = 'index';
 /** The front page, every page of it, and its feed. */
 export const FRONT_TAG = 'front';
+/** The editions' fronts (`/`, `/editions/<id>`): what a change to the fronts file purges. */
+export const FRONTS_TAG = 'fronts';
 export const FEED_TAG = 'feed';
 export const SEARCH_TAG = 'search';
 export const SITEMAP_TAG = 'sitemap';

@@ -63,7 +63,8 @@ export function gateway(pages: Handler): (request: Request, env: Env, ctx?: Exec
     }
     const props: CacheProps = variesByRegion(path) ? { group: regionOf(request, config.region.sources) } : {};
     const workersCache = ctx.cache !== undefined;
-    const forward = new Request(canonicalUrl(request.url), { method: request.method, headers: forwardedHeaders(request.headers, config, workersCache) });
+    // `manual`: a redirect from the pages is the answer to send on, never one to follow here.
+    const forward = new Request(canonicalUrl(request.url), { method: request.method, headers: forwardedHeaders(request.headers, config, workersCache), redirect: 'manual' });
     let response: Response;
     try {
       response = await cached({ props }).fetch(forward);

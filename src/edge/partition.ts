@@ -19,9 +19,9 @@ export interface CacheProps {
   group?: string;
 }
 
-/** The routes whose responses carry the reader's banner, and so vary by region group. */
+/** The routes whose responses vary by region group: those with the reader's banner, and `/`, the reader's edition. */
 export function variesByRegion(path: string): boolean {
-  return path.startsWith('/articles/');
+  return path === '/' || path.startsWith('/articles/');
 }
 
 /**
@@ -39,7 +39,7 @@ export function bypassesCache(path: string, url: string): boolean {
 /** The query parameters each kind of route reads; every other one changes nothing. */
 function parametersFor(path: string): readonly string[] {
   if (path === '/search') return ['page', 'q'];
-  if (path === '/' || /^\/(?:sections|tags|authors)\/[^/]+$/.test(path)) return ['page'];
+  if (path === '/' || path === '/latest' || /^\/(?:sections|tags|authors)\/[^/]+$/.test(path)) return ['page'];
   if (variesByRegion(path)) return ['region'];
   return [];
 }

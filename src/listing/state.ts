@@ -10,6 +10,7 @@
 import { CACHE_BOUNDS } from '../caches.ts';
 import { Memo } from '../storage/memo.ts';
 import { StorageUnavailableError } from '../storage/failures.ts';
+import type { HeldConfigFile } from '../articles/freshness.ts';
 import type { IndexDb } from '../storage/index-db.ts';
 import { listStateStatement, type Statement } from '../storage/index-sql.ts';
 
@@ -27,9 +28,15 @@ export interface ListState {
   /** A tag's or author's name as written, and an author's own link. */
   name: string | null;
   url: string | null;
+  /** The fronts file as an editor last published it, for the fronts' freshness check. */
+  frontsFile: HeldConfigFile;
 }
 
 interface StateRow {
+  frontsHash: string | null;
+  frontsRevision: number | null;
+  frontsWrittenAt: number | null;
+  dbNow: number;
   version: number;
   changedAt: number;
   latest: number | null;
@@ -63,7 +70,7 @@ export async function loadListState(db: IndexDb, list: string, { now, isolateTtl
 }
 
 /**
- * An index that answers each read in one batch with `list`'s state, so what a
+ * An index that answers each read (and each batch of reads) in one batch with `list`'s state, so what a
  * document shows and the version its ETag names come from one view of the
  * index. `states()` lists the state each read saw.
  */
@@ -78,7 +85,11 @@ export function withListState(db: IndexDb, list: string, now: number): { db: Ind
     db: {
       all: <T>(statement: Statement) => read(statement) as Promise<T[]>,
       first: async <T>(statement: Statement) => ((await read(statement))[0] ?? null) as T | null,
-      batch: (statements) => db.batch(statements),
+      batch: async (statements) => {
+        const [state, ...rows] = await db.batch([listStateStatement(list, now), ...statements]);
+        seen.push(stateFromRow((state?.[0] ?? null) as StateRow | null, now));
+        return rows;
+      },
       write: (statements) => db.write(statements),
     },
     states: () => seen,
@@ -97,5 +108,6 @@ function stateFromRow(row: StateRow | null, now: number): ListState {
     total: Math.max(0, row.total - row.future),
     name: row.name,
     url: row.url,
+    frontsFile: { hash: row.frontsHash, revision: row.frontsRevision, writtenAt: row.frontsWrittenAt, dbNow: row.dbNow },
   };
 }

@@ -35,7 +35,7 @@ export async function articlePage(c: Context<AppEnv>): Promise<Response> {
   if (found instanceof Response) return found;
   const { article, stale, held } = found;
   const copy = await currentBannerCopy(c, held);
-  const banner = bannerFor(c.get('region'), copy.overrides[c.get('region')]);
+  const banner = bannerFor(c.get('region'), copy.value[c.get('region')]);
   const rep = articleRepresentation(c, article, c.get('region'), banner.version);
   return respond(c, rep, HTML, stale || copy.stale, () => c.get('meter').render(() => loadArticlePage(article, renderContext(c), banner)));
 }
@@ -72,7 +72,7 @@ export async function galleryPage(c: Context<AppEnv>): Promise<Response> {
 export function previewPage(c: Context<AppEnv>): Promise<Response> {
   return preview(c, '/preview/', async (version, signed) => {
     const copy = await loadBannerCopy(c.env.ARTICLES, c.get('config').kvOptions, { now: c.get('now'), meter: c.get('meter') });
-    return loadPreviewPage(version, renderContext(c), bannerFor(c.get('region'), copy.overrides[c.get('region')]), signed);
+    return loadPreviewPage(version, renderContext(c), bannerFor(c.get('region'), copy.value[c.get('region')]), signed);
   });
 }
 

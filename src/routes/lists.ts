@@ -40,8 +40,8 @@ export const LIST_KINDS = {
   authors: { list: authorList, view: (slug, state) => ({ kind: 'author', slug, name: state.name ?? slug, ...(state.url && { url: state.url }) }) },
 } satisfies Record<string, ListKind>;
 
-/** `/`: the front page. */
-export const frontPage: Handler<AppEnv> = (c) => listPage(c, FRONT, '');
+/** `/latest`: every article, newest first, with its pages (the front page before fronts, and where an edition without containers gets its front). */
+export const latestPage: Handler<AppEnv> = (c) => listPage(c, FRONT, '');
 
 /** `/feed.xml`: the front page's feed. */
 export const frontFeed: Handler<AppEnv> = (c) => listFeed(c, FRONT, '');

@@ -10,7 +10,7 @@
  * and the SQL file of a large import stays small in statement count.
  */
 import type { IndexRow } from './index-rows.ts';
-import { BANNERS_KEY } from './kv-format.ts';
+import { BANNERS_KEY, FRONTS_KEY } from './kv-format.ts';
 
 export interface Statement {
   sql: string;
@@ -201,17 +201,23 @@ export const INDEXED_HASHES_SQL = 'SELECT slug, hash, revision FROM articles';
 const CARD_COLUMNS = `a.slug, a.hash, a.title, a.date, a.updated, a.standfirst, a.section, a.language,
   a.image_src AS imageSrc, a.image_alt AS imageAlt`;
 
-/** What a list page needs before rendering: the index version for its ETag, and the list's size and name. */
+/**
+ * What a list page needs before rendering: the index version for its ETag,
+ * and the list's size and name; and, for the fronts, the fronts file as an
+ * editor last published it, with D1's clock (one key lookup, so the state of
+ * every list carries it).
+ */
 export function listStateStatement(list: string, now: number): Statement {
   return {
     sql: `SELECT s.version, s.changed_at AS changedAt,
+  c.hash AS frontsHash, c.revision AS frontsRevision, c.written_at AS frontsWrittenAt, ${D1_NOW} AS dbNow,
   (SELECT published_at FROM list_entries WHERE list = '' AND published_at <= ?2 ORDER BY published_at DESC LIMIT 1) AS latest,
   (SELECT published_at FROM list_entries WHERE list = '' AND published_at > ?2 ORDER BY published_at LIMIT 1) AS next,
   coalesce(l.total, 0) AS total, l.name, l.url,
   (SELECT count(*) FROM list_entries WHERE list = ?1 AND published_at > ?2) AS future
-FROM index_state s LEFT JOIN lists l ON l.list = ?1
+FROM index_state s LEFT JOIN lists l ON l.list = ?1 LEFT JOIN config_files c ON c.key = ?3
 WHERE s.id = 1`,
-    params: [list, now],
+    params: [list, now, FRONTS_KEY],
   };
 }
 
@@ -226,6 +232,19 @@ FROM list_entries e JOIN articles a ON a.slug = e.slug
 WHERE e.list = ?1 AND e.published_at <= ?2
 ORDER BY e.published_at DESC, e.slug DESC LIMIT ?3 OFFSET ?4`,
     params: [list, now, limit, offset],
+  };
+}
+
+/**
+ * The visible articles among `slugs` (curated on a front): published by
+ * `now` and not drafts, in no particular order; a slug with no row (never
+ * indexed, or unpublished) is simply not there.
+ */
+export function curatedEntriesStatement(slugs: string[], now: number): Statement {
+  return {
+    sql: `SELECT ${CARD_COLUMNS}
+FROM articles a WHERE a.slug IN (SELECT value FROM json_each(?1)) AND a.draft = 0 AND a.published_at <= ?2`,
+    params: [JSON.stringify(slugs), now],
   };
 }
 
@@ -414,7 +433,7 @@ FROM (SELECT ?1 AS slug) s LEFT JOIN articles a ON a.slug = s.slug LEFT JOIN rem
   };
 }
 
-/** Records that an editor published the banner copy at `hash` and `revision` (in the same execution as the rows). */
+/** Records that an editor published a config file (banner copy, fronts) at `hash` and `revision` (in the same execution as the rows). */
 export function configFileStatement(key: string, hash: string, revision: number | null): Statement {
   return {
     sql: `INSERT INTO config_files (key, hash, written_at, revision) VALUES (?1, ?2, ${D1_NOW}, ?3)

@@ -14,6 +14,8 @@ import type { ArticleMeta, ArticleSummary } from '../content/article.ts';
 
 export const MEDIA_PREFIX = 'media/';
 export const BANNERS_KEY = 'config/banners';
+/** The fronts file: editions and their curated front pages. */
+export const FRONTS_KEY = 'config/fronts';
 
 /** KV metadata may hold at most this many bytes of JSON. */
 export const MAX_METADATA_BYTES = 1024;

@@ -8,10 +8,10 @@ import type { KVNamespace, KVNamespaceListResult } from '@cloudflare/workers-typ
 import type { Meter } from '../http/server-timing.ts';
 import { isValidSlug } from '../content/slug.ts';
 import { StoredContentError, storageCall } from './failures.ts';
-import { BANNERS_KEY, MEDIA_PREFIX, contentHash, entryFromMetadata, mediaType, revisionOf } from './kv-format.ts';
+import { MEDIA_PREFIX, contentHash, entryFromMetadata, mediaType, revisionOf } from './kv-format.ts';
 
 export { StorageUnavailableError, StoredContentError } from './failures.ts';
-export { BANNERS_KEY, MEDIA_PREFIX } from './kv-format.ts';
+export { BANNERS_KEY, FRONTS_KEY, MEDIA_PREFIX } from './kv-format.ts';
 
 /** How KV is read: edge cache lifetime, how long to wait before giving up, and what counts the call. */
 export interface KvReadOptions {
@@ -46,10 +46,10 @@ export async function getArticle(kv: KVNamespace, slug: string, options: KvReadO
   return { source, hash: await contentHash(value), revision: revisionOf(metadata) };
 }
 
-/** The banners file as text with the revision its metadata records; null when editors have not published one. */
-export async function getBannerFile(kv: KVNamespace, options: KvReadOptions, meter?: Meter): Promise<{ source: string; revision: number | null } | null> {
-  const { value, metadata } = await callKv(`get ${BANNERS_KEY}`, options, meter, () =>
-    kv.getWithMetadata(BANNERS_KEY, { type: 'text', cacheTtl: options.cacheTtl }));
+/** An editors' config file (`config/banners`, `config/fronts`) as text with the revision its metadata records; null when none was published. */
+export async function getConfigFile(kv: KVNamespace, key: string, options: KvReadOptions, meter?: Meter): Promise<{ source: string; revision: number | null } | null> {
+  const { value, metadata } = await callKv(`get ${key}`, options, meter, () =>
+    kv.getWithMetadata(key, { type: 'text', cacheTtl: options.cacheTtl }));
   return value === null ? null : { source: value, revision: revisionOf(metadata) };
 }
 

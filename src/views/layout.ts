@@ -36,7 +36,7 @@ export interface LayoutOptions {
   language?: string;
   head?: (HtmlEscapedString | string)[];
   robots?: string;
-  /** Which masthead link is the current page: `/` or `/sections/<name>`. */
+  /** Which masthead link is the current page: `/latest` or `/sections/<name>`. */
   current?: string;
   /** Pages with the support banner carry its small script. */
   banner?: boolean;
@@ -44,7 +44,24 @@ export interface LayoutOptions {
   feed?: { path: string; title: string };
   /** What the masthead's search box holds (the search page's own query). */
   query?: string;
+  /** On a front: the edition shown, and the others, linked by their own URLs. */
+  editions?: EditionLinks;
+  /** `hreflang` alternates of this page (a front's editions). */
+  alternates?: { hreflang: string; path: string }[];
   body: HtmlEscapedString | string;
+}
+
+/** The masthead's editions: which one this page is, and every edition's own URL. */
+export interface EditionLinks {
+  current: { id: string; title: string };
+  all: { id: string; title: string }[];
+}
+
+function editionsNav(links: EditionLinks): HtmlEscapedString {
+  const others = links.all.filter((e) => e.id !== links.current.id);
+  return html`<nav class="editions-nav" aria-label="Editions"><p class="edition-current">${links.current.title}</p>${
+    others.length ? html`<ul>${others.map((e) => html`<li><a href="/editions/${e.id}">${e.title}</a></li>`)}</ul>` : ''}</nav>
+` as HtmlEscapedString;
 }
 
 export function layout(o: LayoutOptions): string {
@@ -59,7 +76,8 @@ export function layout(o: LayoutOptions): string {
 <title>${o.title}</title>
 ${o.description ? html`<meta name="description" content="${o.description}">\n` : ''}${
     canonical ? html`<link rel="canonical" href="${canonical}">\n` : ''}${
-    o.robots ? html`<meta name="robots" content="${o.robots}">\n` : ''}<meta name="color-scheme" content="light dark">
+    o.robots ? html`<meta name="robots" content="${o.robots}">\n` : ''}${
+    (o.alternates ?? []).map((a) => html`<link rel="alternate" hreflang="${a.hreflang}" href="${o.site.origin}${a.path}">\n`)}<meta name="color-scheme" content="light dark">
 <meta name="theme-color" content="#fbf9f4" media="(prefers-color-scheme: light)">
 <meta name="theme-color" content="#16140f" media="(prefers-color-scheme: dark)">
 <link rel="stylesheet" href="${STYLESHEET_PATH}">
@@ -77,9 +95,9 @@ ${o.banner ? raw(`<script>${SUPPORT_SCRIPT}</script>\n`) : ''}${o.head ?? ''}</h
 <input id="site-search-q" type="search" name="q" value="${o.query ?? ''}" maxlength="200" placeholder="Search articles" autocomplete="off">
 <button type="submit">Search</button>
 </form>
-</div>
+${o.editions ? editionsNav(o.editions) : ''}</div>
 <nav class="sections-nav" aria-label="Sections">
-<ul class="wrap">${navLink('/', 'Latest')}${o.site.sections.map((s) => navLink(`/sections/${s}`, sectionLabel(s)))}</ul>
+<ul class="wrap">${navLink('/latest', 'Latest')}${o.site.sections.map((s) => navLink(`/sections/${s}`, sectionLabel(s)))}</ul>
 </nav>
 </header>
 <main id="main" tabindex="-1">
@@ -88,7 +106,7 @@ ${o.body}
 <footer class="site-footer">
 <div class="wrap">
 <p class="footer-name">${o.site.name}</p>
-<nav aria-label="Footer"><ul>${navLink('/', 'Latest news')}${
+<nav aria-label="Footer"><ul>${navLink('/latest', 'Latest news')}${
     o.site.sections.map((s) => navLink(`/sections/${s}`, sectionLabel(s)))}<li><a href="/feed.xml">Atom feed</a></li><li><a href="/sitemap.xml">Sitemap</a></li></ul></nav>
 <p>${o.site.name} is independent and free to read, paid for by readers who choose to support it.</p>
 </div>

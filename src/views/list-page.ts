@@ -6,7 +6,7 @@ import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import type { ArticleSummary } from '../content/article.ts';
 import { safeUrl } from '../content/url.ts';
-import { formatDate, layout, pagination, sectionLabel, type Site } from './layout.ts';
+import { formatDate, layout, pagination, sectionLabel, type EditionLinks, type Site } from './layout.ts';
 
 /** What a list, a feed or a search result shows of one article. */
 export interface ListEntry extends ArticleSummary {
@@ -23,7 +23,7 @@ export type ListView =
 /** Where a list lives: its first page's path. */
 export function listPath(view: ListView): string {
   switch (view.kind) {
-    case 'front': return '/';
+    case 'front': return '/latest';
     case 'section': return `/sections/${view.section}`;
     case 'tag': return `/tags/${view.slug}`;
     case 'author': return `/authors/${view.slug}`;
@@ -51,12 +51,14 @@ export interface ListPageData {
   entries: ListEntry[];
   page: number;
   pageCount: number;
+  /** The newest-first list standing in as a front (at `/` or `/editions/<id>`): where its first page is, and the front's masthead and alternates. */
+  asFront?: { path: string; canonicalPath: string; editions?: EditionLinks; alternates?: { hreflang: string; path: string }[] };
 }
 
 /** One page of a list: cards, newest first (the first one larger on page 1), with pagination links. */
-export function renderListPage({ site, view, entries, page, pageCount }: ListPageData): string {
+export function renderListPage({ site, view, entries, page, pageCount, asFront }: ListPageData): string {
   const base = listPath(view);
-  const pagePath = (n: number) => (n === 1 ? base : `${base}?page=${n}`);
+  const pagePath = (n: number) => (n === 1 ? asFront?.path ?? base : `${base}?page=${n}`);
   const heading = listTitle(view);
   const kicker = view.kind === 'tag' ? 'Topic' : view.kind === 'author' ? 'Author' : undefined;
   const head = [
@@ -71,7 +73,7 @@ ${kicker ? html`<p class="kicker">${kicker}</p>\n` : ''}<h1 class="page-title">$
 ${ownPage ? html`<p class="list-links"><a rel="me" href="${ownPage}">${view.kind === 'author' ? `${view.name}’s own page` : ''}</a></p>\n` : ''}<p class="list-links"><a class="feed-link" href="${listFeedPath(view)}">Atom feed</a></p>
 </header>
 ${entries.length === 0 ? html`<p>Nothing has been published yet.</p>` : html`<ol class="cards">
-${entries.map((e, i) => card(site, e, page === 1 && i === 0, view.kind !== 'section'))}</ol>`}
+${entries.map((e, i) => card(site, e, { heading: 'h2', size: page === 1 && i === 0 ? 'lead' : 'top', showSection: view.kind !== 'section' }))}</ol>`}
 ${pagination(page, pageCount, pagePath)}
 </div>` as HtmlEscapedString;
   const titles: Record<ListView['kind'], string> = {
@@ -90,21 +92,33 @@ ${pagination(page, pageCount, pagePath)}
     site,
     title: titles[view.kind],
     description: descriptions[view.kind],
-    canonicalPath: pagePath(page),
-    current: base,
+    canonicalPath: asFront?.canonicalPath ?? pagePath(page),
+    current: asFront ? undefined : base,
+    ...(asFront?.editions && { editions: asFront.editions }),
+    ...(asFront?.alternates && { alternates: asFront.alternates }),
     head,
     feed: { path: listFeedPath(view), title: view.kind === 'front' ? site.name : `${site.name}: ${heading}` },
     body,
   });
 }
 
-function card(site: Site, e: ListEntry, lead: boolean, showSection: boolean): HtmlEscapedString {
+/** How a card shows: its heading level, and its size by position (the lead, with the page's one eager image; a top card with its picture; a compact one without). */
+export interface CardStyle {
+  heading: 'h2' | 'h3';
+  size: 'lead' | 'top' | 'compact';
+  showSection: boolean;
+}
+
+/** One article's card. */
+export function card(site: Site, e: ListEntry, { heading, size, showSection }: CardStyle): HtmlEscapedString {
   const id = `card-${e.slug.replace(/\//g, '--')}`;
-  const src = e.image ? safeUrl(e.image.src, 'image') : null;
-  return html`<li class="card${lead ? ' card-lead' : ''}"><article aria-labelledby="${id}">
+  const src = size !== 'compact' && e.image ? safeUrl(e.image.src, 'image') : null;
+  const lead = size === 'lead';
+  const h = raw(heading);
+  return html`<li class="card${lead ? ' card-lead' : size === 'compact' ? ' card-compact' : ''}"><article aria-labelledby="${id}">
 ${src ? html`<img src="${src}" alt="${e.image!.alt}" width="1200" height="800"${lead ? raw(' fetchpriority="high"') : raw(' loading="lazy"')} decoding="async">\n` : ''}<div class="card-text">
-${showSection && e.section ? html`<p class="kicker">${sectionLabel(e.section)}</p>\n` : ''}<h2 id="${id}"><a href="/articles/${e.slug}">${e.title}</a></h2>
-${e.standfirst ? html`<p class="card-standfirst">${e.standfirst}</p>\n` : ''}<p class="card-date"><time datetime="${e.date}">${formatDate(e.date, site.timeZone)}</time></p>
+${showSection && e.section ? html`<p class="kicker">${sectionLabel(e.section)}</p>\n` : ''}<${h} id="${id}"><a href="/articles/${e.slug}">${e.title}</a></${h}>
+${e.standfirst && size !== 'compact' ? html`<p class="card-standfirst">${e.standfirst}</p>\n` : ''}<p class="card-date"><time datetime="${e.date}">${formatDate(e.date, site.timeZone)}</time></p>
 </div>
 </article></li>
 ` as HtmlEscapedString;

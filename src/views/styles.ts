@@ -132,17 +132,28 @@ mark { background: var(--mark); color: inherit; padding-inline: .1em; border-rad
 @media (min-width: 64rem) { .cards { grid-template-columns: repeat(3, 1fr); } }
 .card article { height: 100%; padding-top: .9rem; border-top: 1px solid var(--rule); }
 .card img { display: block; width: 100%; aspect-ratio: 3 / 2; object-fit: cover; margin-bottom: .8rem; background: var(--tint); }
-.card h2 { margin: 0 0 .45rem; font-size: 1.3rem; }
-.card h2 a { text-decoration: none; }
-.card h2 a:hover { text-decoration: underline; }
+.card h2, .card h3 { margin: 0 0 .45rem; font-size: 1.3rem; }
+.card h2 a, .card h3 a { text-decoration: none; }
+.card h2 a:hover, .card h3 a:hover { text-decoration: underline; }
+.card-compact h3 { font-size: 1.08rem; }
 .card-standfirst { margin: 0 0 .5rem; font-size: 1rem; line-height: 1.5; color: var(--muted); }
 .card-date { margin: 0; font: .8rem/1.4 var(--sans); color: var(--muted); }
 @media (min-width: 64rem) {
   .card-lead article { display: grid; grid-template-columns: 3fr 2fr; gap: 1.75rem; align-items: start; }
   .card-lead img { margin: 0; }
-  .card-lead h2 { font-size: 2.1rem; }
+  .card-lead h2, .card-lead h3 { font-size: 2.1rem; }
   .card-lead .card-standfirst { font-size: 1.15rem; }
 }
+.editions-nav { display: flex; flex-wrap: wrap; justify-content: center; align-items: baseline; gap: .2rem 1rem; margin-top: .35rem; font: .85rem/1.4 var(--sans); }
+.edition-current { margin: 0; font-weight: 700; }
+.editions-nav ul { display: flex; gap: 1rem; margin: 0; padding: 0; list-style: none; }
+.editions-nav a { display: inline-block; padding-block: .2rem; color: var(--muted); }
+.front-container { margin-bottom: 2.75rem; }
+.container-title { margin: 0 0 .9rem; padding-top: .5rem; border-top: 3px solid var(--ink); font: 700 1.05rem/1.3 var(--sans); letter-spacing: .05em; text-transform: uppercase; }
+.container-title a { text-decoration: none; }
+.container-title a:hover { text-decoration: underline; }
+@media (min-width: 64rem) { .front-container:not(.front-lead) .cards { grid-template-columns: repeat(4, 1fr); } .front-container:not(.front-lead) .card:first-child { grid-column: span 2; grid-row: span 2; } }
+.front-more { margin: 0; padding-top: 1rem; border-top: 1px solid var(--rule); font: 600 1rem/1.4 var(--sans); }
 .pagination { display: flex; justify-content: space-between; align-items: center; gap: 1rem; margin-top: 2.5rem; padding-top: 1rem; border-top: 1px solid var(--rule); font: 1rem/1.4 var(--sans); }
 .pagination a { display: inline-block; padding: .5rem 0; }
 .notice { max-width: calc(var(--column) + 2rem); }
@@ -154,7 +165,7 @@ mark { background: var(--mark); color: inherit; padding-inline: .1em; border-rad
 .site-footer ul { display: flex; flex-wrap: wrap; gap: .35rem 1.2rem; margin: 0 0 1rem; padding: 0; list-style: none; }
 .site-footer a { display: inline-block; padding-block: .2rem; }
 @media print {
-  .sections-nav, .support, .skip-link, .site-footer nav, .pagination, .tagline, .site-search, .search-form, .feed-link, .gallery-link, .gallery-nav { display: none !important; }
+  .sections-nav, .editions-nav, .front-more, .support, .skip-link, .site-footer nav, .pagination, .tagline, .site-search, .search-form, .feed-link, .gallery-link, .gallery-nav { display: none !important; }
   .gallery { display: block; overflow: visible; }
   .gallery-item { padding: 0; margin-bottom: 1.5rem; break-inside: avoid; }
   .gallery-item img { height: auto; max-height: 80vh; }
@@ -167,7 +178,7 @@ mark { background: var(--mark); color: inherit; padding-inline: .1em; border-rad
 `.trim();
 
 /** Bump when page markup changes in a way nothing else versions (templates are code: on Cloudflare, the deploy id covers them). */
-export const TEMPLATE_VERSION = '2';
+export const TEMPLATE_VERSION = '3';
 
 /** Changes whenever the stylesheet does, so its URL can be cached forever. */
 export const STYLESHEET_VERSION = fingerprint(STYLESHEET);

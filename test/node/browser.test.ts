@@ -8,7 +8,7 @@ import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { previewPath } from '../../src/content/preview-link.ts';
 import { launchChromium } from '../../support/browser.ts';
-import { seedSamples } from '../../support/seed.ts';
+import { seedFronts, seedSamples } from '../../support/seed.ts';
 import { ROOT, TEST_PREVIEW_SECRET, startWorker, type WorkerServer } from '../../support/worker-server.ts';
 
 /** Where the screenshots go, for a person to look at (named in the README). */
@@ -24,9 +24,14 @@ const axeSource = await readFile(createRequire(import.meta.url).resolve('axe-cor
 beforeAll(async () => {
   worker = await startWorker();
   await seedSamples(worker);
+  await seedFronts(worker);
   browser = await launchChromium();
   pages = {
-    index: '/',
+    'front (UK)': '/',
+    'front (US)': '/',
+    'edition uk': '/editions/uk',
+    'edition us': '/editions/us',
+    latest: '/latest',
     'article (UK)': ARTICLE,
     'article (US)': FIGURES,
     section: '/sections/world',
@@ -107,29 +112,31 @@ describe('every kind of page', () => {
     for (const colorScheme of ['light', 'dark'] as const) {
       for (const [name, path] of Object.entries(pages)) {
         // axe is injected from outside the page, so this context alone bypasses the CSP.
-        const { context, page } = await open(path, { colorScheme, bypassCSP: true });
+        const { context, page } = await open(path, { colorScheme, bypassCSP: true }, name.includes('US') ? 'US' : 'GB');
         expect(await axeViolations(page), `${name}, ${colorScheme}`).toEqual([]);
         await context.close();
       }
     }
-  });
+  }, 240_000);
 
   it('fits every width from 320 px up without sideways scrolling', async () => {
     for (const width of [320, 375, 768, 1280, 1920]) {
-      for (const path of [pages.index!, ARTICLE, FIGURES, pages.search!, pages.author!, pages.gallery!]) {
+      for (const path of [pages['front (UK)']!, pages['edition us']!, pages.latest!, ARTICLE, FIGURES, pages.search!, pages.author!, pages.gallery!]) {
         const { context, page } = await open(path, { viewport: { width, height: 800 } });
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
         expect(overflow, `${path} at ${width}px`).toBeLessThanOrEqual(0);
         await context.close();
       }
     }
-  });
+  }, 240_000);
 
   it('writes screenshots at 375 px and 1280 px for people to look at, each a whole page with its heading in view', async () => {
     for (const width of [375, 1280]) {
       for (const [name, path] of Object.entries(pages)) {
-        const { context, page } = await open(path, { viewport: { width, height: 900 } });
-        expect(await page.locator('h1').first().isVisible(), `${name} at ${width}px`).toBe(true);
+        const { context, page } = await open(path, { viewport: { width, height: 900 } }, name.includes('US') ? 'US' : 'GB');
+        // A front's h1 is for screen readers (the masthead names the edition); its first container heading is what shows.
+        const heading = name.startsWith('front') || name.startsWith('edition') ? '.container-title' : 'h1';
+        expect(await page.locator(heading).first().isVisible(), `${name} at ${width}px`).toBe(true);
         const file = `${SCREENSHOTS}/${name.replace(/[^a-z]+/gi, '-').replace(/-$/, '')}-${width}.png`;
         expectPagePng(await page.screenshot({ path: file, fullPage: true }), width, `${name} at ${width}px`);
         await context.close();
@@ -142,7 +149,7 @@ describe('every kind of page', () => {
     expect(darkPng.equals(lightPng), 'dark mode looks like light mode').toBe(false);
     await dark.context.close();
     await light.context.close();
-  });
+  }, 240_000);
 });
 
 describe('finding articles', () => {
@@ -171,6 +178,39 @@ describe('finding articles', () => {
     await page.locator('.byline a').first().click();
     await page.waitForURL(/\/authors\//);
     expect(await page.locator('.cards a', { hasText: 'harbour ferry' }).count()).toBe(1);
+    await context.close();
+  });
+});
+
+describe('the fronts', () => {
+  it('show a UK and a US reader their own edition, each with one h1, headings in order and no layout shift', async () => {
+    const seen: string[] = [];
+    for (const [country, edition] of [['GB', 'UK edition'], ['US', 'US edition']] as const) {
+      for (const width of [375, 1280]) {
+        const { context, page } = await open('/', { viewport: { width, height: 900 } }, country);
+        expect(await page.locator('.edition-current').textContent()).toBe(edition);
+        expect(await page.locator('h1').count()).toBe(1);
+        const levels = await page.locator('main h1, main h2, main h3').evaluateAll((hs) => hs.map((h) => Number(h.tagName[1])));
+        expect(levels[0]).toBe(1);
+        for (let i = 1; i < levels.length; i++) expect(levels[i]! - levels[i - 1]!, `heading ${i}`).toBeLessThanOrEqual(1);
+        expect(await layoutShift(page), `${country} at ${width}px`).toBeLessThan(0.01);
+        const images = await page.locator('main img').evaluateAll((imgs) => imgs.map((i) => [i.getAttribute('width'), i.getAttribute('height')]));
+        expect(images.length).toBeGreaterThan(0);
+        for (const size of images) expect(size.every((v) => Number(v) > 0)).toBe(true);
+        seen.push(await page.locator('main').innerText());
+        await context.close();
+      }
+    }
+    expect(seen[0]).not.toBe(seen[2]);
+  });
+
+  it('work without JavaScript: every edition is a plain link away', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false, extraHTTPHeaders: { 'CF-IPCountry': 'GB' } });
+    const page = await context.newPage();
+    await page.goto(`${worker.url}/`);
+    await page.locator('.editions-nav a', { hasText: 'US edition' }).click();
+    expect(page.url()).toBe(`${worker.url}/editions/us`);
+    expect(await page.locator('.edition-current').textContent()).toBe('US edition');
     await context.close();
   });
 });

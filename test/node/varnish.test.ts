@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseArticle } from '../../src/content/article.ts';
 import { contentHash, toMetadata } from '../../src/storage/kv-format.ts';
 import { readmeVcl, startVarnish, type Varnish } from '../../support/varnish.ts';
+import { FRONTS_KEY } from '../../src/storage/kv-format.ts';
 import { indexRows } from '../../support/seed.ts';
 import { ROOT, startWorker, type WorkerServer } from '../../support/worker-server.ts';
 import { prepareBody } from '../../src/content/markdown.ts';
@@ -166,6 +167,36 @@ describe('through Varnish with the README\'s VCL', () => {
   afterAll(async () => {
     await tuned?.close();
     await tunedWorker?.close();
+  });
+
+  it('keeps the front of each edition apart, never handing the front of one group to another, while /editions/<id> is one object for all', async () => {
+    await tunedWorker.kv.put(FRONTS_KEY, `editions:
+  uk: { title: UK edition, regions: [UK, EU] }
+  us: { title: US edition, regions: [US, CA] }
+fronts:
+  uk:
+    - { title: Tuned for the UK, articles: [world/tuned] }
+  us:
+    - { title: Tuned for the US, articles: [world/tuned] }
+`);
+    const expected: Record<string, string> = { GB: 'UK edition', JE: 'UK edition', DE: 'UK edition', FR: 'UK edition', US: 'US edition', CA: 'US edition' };
+    const order = Object.keys(expected);
+    let hits = 0;
+    for (let round = 0; round < 5; round++) {
+      for (const country of round % 2 ? [...order].reverse() : order) {
+        const res = await viaVarnish('/', country, {}, tuned);
+        const html = await res.text();
+        expect(/<p class="edition-current">([^<]+)<\/p>/.exec(html)?.[1], `${country}, round ${round}`).toBe(expected[country]);
+        expect(html, country).toContain(expected[country] === 'UK edition' ? 'Tuned for the UK' : 'Tuned for the US');
+        if (isHit(res)) hits++;
+      }
+    }
+    // Four countries, two groups: after the first round, everything but a group's first country is a hit.
+    expect(hits).toBeGreaterThanOrEqual(4 * order.length);
+    await viaVarnish('/editions/us', 'GB', {}, tuned);
+    const other = await viaVarnish('/editions/us', 'DE', {}, tuned);
+    expect(isHit(other)).toBe(true);
+    expect(await other.text()).toContain('Tuned for the US');
   });
 
   it('shares one object between spellings of a country, and keeps regions apart', async () => {

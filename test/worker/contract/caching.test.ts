@@ -38,7 +38,7 @@ describe('validators', () => {
   });
 
   it('carries validators on the index, feed, sitemap and JSON too', async () => {
-    for (const path of ['/', '/feed.xml', '/sitemap.xml', '/api/articles/cache-me', '/robots.txt']) {
+    for (const path of ['/latest', '/feed.xml', '/sitemap.xml', '/api/articles/cache-me', '/robots.txt']) {
       const res = await fetchApp(path);
       expect(res.status, path).toBe(200);
       expect(res.headers.get('ETag'), path).toMatch(/^"[^"]+"$/);

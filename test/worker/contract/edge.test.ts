@@ -90,7 +90,10 @@ describe('the gateway', () => {
     }
     await (await gatewayFetch('/articles/edge/story?region=NZ', { headers: { 'CF-IPCountry': 'GB' } }, ctx)).text();
     expect(forwarded.at(-1)!.props).toEqual({ group: 'NZ' });
-    for (const path of ['/', '/feed.xml', '/sitemap.xml', '/api/articles/edge/story', '/gallery/edge/story', '/robots.txt', '/search?q=edge']) {
+    // The front page is the reader's edition: one copy per group too.
+    await (await gatewayFetch('/', { headers: { 'CF-IPCountry': 'CA' } }, ctx)).text();
+    expect(forwarded.at(-1)!.props).toEqual({ group: 'CA' });
+    for (const path of ['/latest', '/editions/uk', '/feed.xml', '/sitemap.xml', '/api/articles/edge/story', '/gallery/edge/story', '/robots.txt', '/search?q=edge']) {
       await (await gatewayFetch(path, { headers: { 'CF-IPCountry': 'GB' } }, ctx)).arrayBuffer();
       expect(forwarded.at(-1)!.props, path).toEqual({});
     }
@@ -190,7 +193,7 @@ describe('every response says how it may be cached', () => {
   it('sets Cache-Control explicitly on every route family, errors and refusals included', async () => {
     const { ctx } = edgeContext();
     const requests: [string, RequestInit?][] = [
-      ['/'], ['/?page=99'], ['/feed.xml'], ['/sitemap.xml'], ['/sitemaps/pages.xml'], ['/sitemaps/news.xml'], ['/sitemaps/nothing.xml'],
+      ['/'], ['/?page=99'], ['/latest?page=99'], ['/editions/uk'], ['/editions/none'], ['/feed.xml'], ['/sitemap.xml'], ['/sitemaps/pages.xml'], ['/sitemaps/news.xml'], ['/sitemaps/nothing.xml'],
       ['/robots.txt'], ['/search?q=edge'], ['/search'], ['/sections/world'], ['/sections/none'], ['/tags/none'], ['/authors/none'],
       ['/articles/edge/story'], ['/articles/edge/story', { method: 'HEAD' }], ['/articles/Not..Valid'], ['/articles/edge/missing'],
       ['/api/articles/edge/story'], ['/gallery/edge/story'], ['/gallery/edge/plain'], ['/preview/edge/story?expires=1&sig=x'],
@@ -509,7 +512,8 @@ describe('holes in the contract, closed', () => {
 describe('purge tags on responses', () => {
   it('tags each document with what purging it needs, the same for every region', async () => {
     const expected: [string, string][] = [
-      ['/', 'index,front'], ['/?page=1', 'index,front'], ['/feed.xml', 'index,front,feed'],
+      ['/', 'index,front,fronts'], ['/?page=1', 'index,front,fronts'], ['/latest', 'index,front'], ['/latest?page=1', 'index,front'],
+      ['/editions/uk', 'index,front,fronts'], ['/feed.xml', 'index,front,feed'],
       ['/sections/world', 'index,section:world'], ['/sections/world/feed.xml', 'index,section:world,feed'],
       ['/sitemap.xml', 'index,sitemap,sitemap:index'], ['/sitemaps/pages.xml', 'index,sitemap,sitemap:pages'],
       ['/sitemaps/news.xml', 'index,sitemap,sitemap:news'], ['/sitemaps/articles-2026-11.xml', 'index,sitemap,sitemap:2026-11'],

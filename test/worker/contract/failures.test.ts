@@ -47,7 +47,7 @@ describe('when KV fails', () => {
     expect(stale.headers.get('CDN-Cache-Control')).toBe('no-store');
     expect(staleLines(warn)).toEqual([
       expect.objectContaining({ cache: 'article', key: 'cache-me' }),
-      expect.objectContaining({ cache: 'banner copy', key: 'config/banners' }),
+      expect.objectContaining({ cache: 'config file', key: 'config/banners' }),
     ]);
   });
 

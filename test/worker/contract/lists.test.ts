@@ -14,7 +14,7 @@ describe('the front page', () => {
   it('lists published articles newest first, including a plain upload once a reader has viewed it', async () => {
     expect((await fetchApp('/articles/plain-upload')).status).toBe(200);
     await waitForIndexed('plain-upload');
-    const res = await fetchApp('/');
+    const res = await fetchApp('/latest');
     expect(res.status).toBe(200);
     const html = await res.text();
     const order = ['Ferry &lt;returns&gt;', 'Uploaded with plain wrangler', 'Seeds in the delta'].map((t) => html.indexOf(t));
@@ -26,7 +26,7 @@ describe('the front page', () => {
 
   it('answers 404 for a page past the end and for a malformed page number', async () => {
     for (const page of ['2', '0', '-1', 'abc', '1.5', '9999999']) {
-      expect((await fetchApp(`/?page=${page}`)).status, page).toBe(404);
+      expect((await fetchApp(`/latest?page=${page}`)).status, page).toBe(404);
     }
   });
 });

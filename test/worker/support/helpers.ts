@@ -54,7 +54,8 @@ export interface FetchOptions {
 
 /** A request through the worker's real fetch handler, or through the app over other bindings. */
 export function fetchApp(path: string, { headers = {}, method = 'GET', cf, bindings }: FetchOptions = {}): Promise<Response> {
-  const request = new Request(ORIGIN + path, { method, headers, ...(cf ? { cf } : {}) } as RequestInit);
+  // Redirects come back as they are, as a cache or a browser first sees them.
+  const request = new Request(ORIGIN + path, { method, headers, redirect: 'manual', ...(cf ? { cf } : {}) } as RequestInit);
   return bindings ? Promise.resolve(app.fetch(request, { ...env, ...bindings })) : exports.default.fetch(request);
 }
 

@@ -7,8 +7,8 @@ describe('renderListPage', () => {
   it('links pages and escapes titles', () => {
     const html = renderListPage({ site, view: { kind: 'front' }, entries, page: 2, pageCount: 3 });
     expect(html).toContain('<a href="/articles/x">X &lt;b&gt;</a>');
-    expect(html).toContain('<a rel="prev" href="/">');
-    expect(html).toContain('<a rel="next" href="/?page=3">');
+    expect(html).toContain('<a rel="prev" href="/latest">');
+    expect(html).toContain('<a rel="next" href="/latest?page=3">');
     expect(html).toContain('Page 2 of 3');
   });
 });
