@@ -92,6 +92,31 @@ describe('publishing through a cache that keeps pages for five minutes', () => {
     expect(us).not.toContain('A new winter appeal');
   });
 
+  it('shows a new fronts file within 2 s on / for each edition and on /editions/<id>', async () => {
+    const fronts = (lead: string) => `editions:
+  uk: { title: UK edition, regions: [UK, EU] }
+  us: { title: US edition, regions: [US, CA, AU, NZ, INTL] }
+fronts:
+  uk:
+    - { title: ${lead}, articles: [news/harbour] }
+  us:
+    - { title: Across the ocean, articles: [world/americas/gift] }
+`;
+    let file = await desk.write('fronts.yaml', fronts('First lead'));
+    expect((await desk.publish([file], { purge: purgeTargets(), settleMs: SETTLE_MS })).code).toBe(0);
+    await within(2000, 'first fronts', async () => (await (await get('/', 'GB')).text()).includes('First lead'));
+    for (const path of ['/', '/editions/uk']) await (await get(path, 'GB')).arrayBuffer();
+    expect((await get('/editions/uk', 'GB')).headers.get('X-Varnish')?.split(' ')).toHaveLength(2);
+    file = await desk.write('fronts.yaml', fronts('Second lead'));
+    const { code, output } = await desk.publish([file], { purge: purgeTargets(), settleMs: SETTLE_MS });
+    expect(code, output).toBe(0);
+    expect(output).toMatch(/updated\s+config\/fronts/);
+    for (const path of ['/', '/editions/uk']) {
+      await within(2000, path, async () => (await (await get(path, 'GB')).text()).includes('Second lead'));
+    }
+    expect(await (await get('/', 'US')).text()).toContain('Across the ocean');
+  });
+
   it('answers 404 within 2 s of an unpublish, and drops the article from the lists', async () => {
     for (const path of ['/articles/world/americas/gift', '/', '/feed.xml']) for (const c of ['GB', 'US']) await (await get(path, c)).arrayBuffer();
     const { code, output } = await desk.unpublish(['world/americas/gift'], { purge: purgeTargets(), settleMs: SETTLE_MS });
