@@ -61,7 +61,7 @@ export interface HeldConfigFile {
 }
 
 /** `copy` is the config file in use (its hash null when none was published, so the code's own default). */
-export function configFreshness(held: HeldConfigFile | null, copy: KvVersion | { hash: null; revision: number | null }, trustMs: number): Freshness {
+export function configFreshness(held: HeldConfigFile | null, copy: { hash: string | null; revision: number | null }, trustMs: number): Freshness {
   if (!held) return 'unknown';
   if (held.hash === null || copy.hash === held.hash) return 'current';
   if (copy.revision !== null && held.revision !== null) return copy.revision < held.revision ? 'behind' : 'current';
@@ -70,5 +70,5 @@ export function configFreshness(held: HeldConfigFile | null, copy: KvVersion | {
 
 /** The banner copy in use against the index's record of it. */
 export function bannersFreshness(held: IndexedVersion | null, copy: { hash: string | null; revision: number | null }, trustMs: number): Freshness {
-  return configFreshness(held && { hash: held.bannersHash, revision: held.bannersRevision, writtenAt: held.bannersWrittenAt, dbNow: held.dbNow }, copy as KvVersion, trustMs);
+  return configFreshness(held && { hash: held.bannersHash, revision: held.bannersRevision, writtenAt: held.bannersWrittenAt, dbNow: held.dbNow }, copy, trustMs);
 }

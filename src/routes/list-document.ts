@@ -11,7 +11,7 @@ import type { Context } from 'hono';
 import type { AppEnv } from '../http/app-env.ts';
 import type { Representation } from '../http/cache-headers.ts';
 import { notFound, respond } from '../http/respond.ts';
-import { lastListBody, listBody, type RenderedList } from '../listing/bodies.ts';
+import { lastListBody, listBody } from '../listing/bodies.ts';
 import { loadListState, withListState, type ListState } from '../listing/state.ts';
 import { StorageUnavailableError } from '../storage/failures.ts';
 import type { IndexDb } from '../storage/index-db.ts';
@@ -25,12 +25,8 @@ export interface ListDocument {
   maxAge?: number;
   /** Served but not stored: something it is made from besides the index (the fronts file) could not be read as current. */
   stale?: boolean;
-  /**
-   * Reads what the document shows from `db` and renders it; null when it
-   * turns out to be empty (a 404); `current: false` when what it read says
-   * the ETag already chosen is not this body's.
-   */
-  render: (db: IndexDb) => Promise<string | RenderedList | null>;
+  /** Reads what the document shows from `db` and renders it; null when it turns out to be empty (a 404). */
+  render: (db: IndexDb) => Promise<string | null>;
 }
 
 /**
@@ -68,11 +64,10 @@ export async function serveListDocument(
   };
   return respond(c, rep, contentType, stale || doc.stale === true, () => listBody(key, rep.etag, config.listCacheBytes, async () => {
     const snapshot = withListState(c.get('index'), list, now);
-    const rendered = await doc.render(snapshot.db);
-    if (rendered === null) return null;
-    const { text, current } = typeof rendered === 'string' ? { text: rendered, current: true } : rendered;
+    const text = await doc.render(snapshot.db);
+    if (text === null) return null;
     const moved = snapshot.states().find((seen) => seen.version !== state.version);
     if (moved) console.warn(JSON.stringify({ event: 'list.version_moved', list, name, from: state.version, to: moved.version }));
-    return { text, current: current && !moved };
+    return { text, current: !moved };
   }));
 }

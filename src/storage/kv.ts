@@ -109,7 +109,7 @@ export interface ArticleKeyPage {
 
 /**
  * One `list` call's worth of article keys. Keys that are not slugs (media,
- * banner copy) are left out. Only the reconciler lists KV: no reader request does.
+ * the editors' config files) are left out. Only the reconciler lists KV: no reader request does.
  */
 export async function listArticleKeys(kv: KVNamespace, cursor: string | null, options: KvReadOptions, meter?: Meter): Promise<ArticleKeyPage> {
   const page: KVNamespaceListResult<unknown> = await callKv('list', options, meter, () =>

@@ -25,8 +25,11 @@ function containerLink(c: Container): string | null {
   return { section: '/sections/', topic: '/tags/', author: '/authors/' }[c.query.kind] + c.query.key;
 }
 
-/** The cards that show a picture, by position in their container: the lead of the front, or the first of a container. */
-const TOP_CARDS = 1;
+/** A card's size by its position: the front's lead, then pictures for the rest of the first container's top three and each other container's first card. */
+function sizeAt(container: number, position: number): 'lead' | 'top' | 'compact' {
+  if (container === 0 && position === 0) return 'lead';
+  return position === 0 || (container === 0 && position < 3) ? 'top' : 'compact';
+}
 
 export function renderFrontPage({ site, editions, containers, path, alternates }: FrontPageData): string {
   const sections = containers.map(({ container, entries }, i) => {
@@ -37,7 +40,7 @@ export function renderFrontPage({ site, editions, containers, path, alternates }
 <ol class="cards">
 ${entries.map((e, j) => card(site, e, {
   heading: 'h3',
-  size: i === 0 && j === 0 ? 'lead' : j < TOP_CARDS || (i === 0 && j < 3) ? 'top' : 'compact',
+  size: sizeAt(i, j),
   showSection: container.query?.kind !== 'section',
 }))}</ol>
 </section>
