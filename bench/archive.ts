@@ -84,6 +84,8 @@ export function archiveRow(n: number, count: number, now: number): IndexRow {
     tags: [`theme ${n % 20}`, `topic ${(n * 7919) % 2000}`],
     language: 'en',
     draft: false,
+    corrections: [],
+    aliases: [],
   }, (n + 1).toString(16).padStart(32, '0'), archiveText(n));
 }
 

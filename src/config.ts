@@ -8,8 +8,9 @@
  */
 import type { LoadOptions } from './articles/load.ts';
 import { fingerprint } from './content/fingerprint.ts';
-import { SEGMENT_PATTERN } from './content/slug.ts';
+import { SEGMENT_PATTERN, foldToSegment } from './content/slug.ts';
 import type { Site } from './views/layout.ts';
+import { LANGUAGES } from './views/messages.ts';
 import { STYLESHEET_VERSION, TEMPLATE_VERSION } from './views/styles.ts';
 
 /** Where a reader's country may come from: a request header, or `request.cf.country`. */
@@ -18,6 +19,8 @@ export type RegionSource = { kind: 'header'; name: string } | { kind: 'cf' };
 /** Settings from `[vars]`, parsed and checked. */
 export interface Settings {
   siteName: string;
+  /** The interface language: `en`, or another key of `LANGUAGES` (views/messages.ts). */
+  siteLanguage: string;
   /** Canonical origin without a trailing slash, or null to use the request's origin. */
   siteUrl: string | null;
   /**
@@ -92,7 +95,7 @@ export interface Config extends Settings {
 
 /** Every var configuration reads (the `[vars]` of wrangler.toml, documented in the README). */
 export const ENV_VARS = [
-  'SITE_NAME', 'SITE_URL', 'REGION_HEADERS', 'BROWSER_MAX_AGE', 'CDN_MAX_AGE', 'STALE_WHILE_REVALIDATE', 'STALE_IF_ERROR',
+  'SITE_NAME', 'SITE_LANGUAGE', 'SITE_URL', 'REGION_HEADERS', 'BROWSER_MAX_AGE', 'CDN_MAX_AGE', 'STALE_WHILE_REVALIDATE', 'STALE_IF_ERROR',
   'NOT_FOUND_MAX_AGE', 'KV_CACHE_TTL', 'KV_TIMEOUT_MS', 'ISOLATE_CACHE_TTL', 'RENDER_CACHE_MB', 'INDEX_PAGE_SIZE', 'TIME_ZONE',
   'SECTIONS', 'IMAGE_RESIZING', 'D1_TIMEOUT_MS', 'FEED_SIZE', 'SEARCH_MAX_AGE', 'SITEMAP_URLS', 'LIST_CACHE_MB',
   'RECONCILE_PAGES', 'RECONCILE_READS', 'CLIENT_IP_HEADER',
@@ -129,7 +132,7 @@ export function parseConfig(env: ConfigVars, deployId?: string): Config {
   const lifetimes = (maxAge: number) => `max-age=${maxAge}, stale-while-revalidate=${settings.staleWhileRevalidate}, stale-if-error=${settings.staleIfError}`;
   return {
     ...settings,
-    site: settings.siteUrl ? { name: settings.siteName, origin: settings.siteUrl, timeZone: settings.timeZone, sections: settings.sections } : null,
+    site: settings.siteUrl ? siteOf(settings, settings.siteUrl) : null,
     kvOptions: {
       cacheTtl: settings.kvCacheTtl, timeoutMs: settings.kvTimeoutMs, isolateTtl: settings.isolateCacheTtl, cacheBytes: settings.renderCacheBytes,
     },
@@ -160,6 +163,10 @@ function parseSettings(env: ConfigVars): Settings {
     throw new ConfigError(`IMAGE_RESIZING must be "none" or "cloudflare", got ${JSON.stringify(imageResizing)}`);
   }
   const siteName = text(env, 'SITE_NAME', 'Broadsheet');
+  const siteLanguage = text(env, 'SITE_LANGUAGE', 'en');
+  if (!Object.hasOwn(LANGUAGES, siteLanguage)) {
+    throw new ConfigError(`SITE_LANGUAGE must be one of ${Object.keys(LANGUAGES).join(', ')}, got ${JSON.stringify(siteLanguage)}`);
+  }
   const clientIpHeader = text(env, 'CLIENT_IP_HEADER', 'CF-Connecting-IP');
   if (!HEADER_NAME.test(clientIpHeader)) throw new ConfigError(`CLIENT_IP_HEADER must be a header name, got ${JSON.stringify(clientIpHeader)}`);
   const kvCacheTtl = Math.max(30, seconds(env, 'KV_CACHE_TTL', 60));
@@ -168,6 +175,7 @@ function parseSettings(env: ConfigVars): Settings {
   const sitemapUrls = integer(env, 'SITEMAP_URLS', 50_000, 1, 50_000);
   return {
     siteName,
+    siteLanguage,
     siteUrl: siteUrl || null,
     region: { sources: regionSources, vary: varyFor(regionSources) },
     browserMaxAge: seconds(env, 'BROWSER_MAX_AGE', 60),
@@ -194,6 +202,12 @@ function parseSettings(env: ConfigVars): Settings {
     imageResizing,
     clientIpHeader,
   };
+}
+
+/** The site at `origin`: its name, language, time zone and sections. */
+export function siteOf(settings: Settings, origin: string): Site {
+  const tagAuthority = settings.siteUrl ? new URL(settings.siteUrl).hostname : `${foldToSegment(settings.siteName) || 'site'}.invalid`;
+  return { name: settings.siteName, origin, timeZone: settings.timeZone, sections: settings.sections, language: settings.siteLanguage, tagAuthority };
 }
 
 /**

@@ -22,6 +22,7 @@ import { reconcileOnSchedule } from './indexing/scheduled.ts';
 import { regionDetector } from './region/region.ts';
 import { articleJson, articlePage, galleryPage, previewPage } from './routes/articles.ts';
 import { favicon, media, stylesheet } from './routes/assets.ts';
+import { correctionsFeed, correctionsPage } from './routes/corrections.ts';
 import { errorPage, notFoundPage } from './routes/errors.ts';
 import { editionPage, frontPage } from './routes/fronts.ts';
 import { LIST_KINDS, frontFeed, latestPage, listFeedOf, listPageOf, searchPage } from './routes/lists.ts';
@@ -59,6 +60,8 @@ for (const [folder, kind] of Object.entries(LIST_KINDS)) {
   app.get(`/${folder}/:key/feed.xml`, listFeedOf(kind));
 }
 app.get('/search', searchPage);
+app.get('/corrections', correctionsPage);
+app.get('/corrections/feed.xml', correctionsFeed);
 
 // For crawlers.
 app.get('/sitemap.xml', sitemapIndex);

@@ -13,7 +13,7 @@ import type { RenderedBanner } from '../region/banner.ts';
 import type { KvReadOptions } from '../storage/kv.ts';
 import { BANNER_SLOT, renderArticlePage } from '../views/article-page.ts';
 import { renderGalleryPage } from '../views/gallery-page.ts';
-import type { Site } from '../views/layout.ts';
+import { t, type Site } from '../views/layout.ts';
 import { cached, keep } from './render-cache.ts';
 import type { ArticleRender, ArticleVersion } from './types.ts';
 
@@ -91,7 +91,8 @@ async function renderVersion(version: ArticleVersion, context: RenderContext, ga
   const sources = [...prepared.images, ...(main ? [main.src] : [])];
   const images = imageInfo(await loadImageSizes(context.kv, sources, context.kvOptions, context.meter), context.imageResizing);
   // The main image is the gallery's first picture; the body's follow as they render.
-  const pictures: GalleryContext = { href: galleryHref, images: [] };
+  const m = t(context.site);
+  const pictures: GalleryContext = { href: galleryHref, images: [], labels: { open: m.openInGallery, image: m.galleryImage } };
   const mainLink = main ? addToGallery(pictures, main.src, main.alt, main.caption, main.credit, images) : null;
   const bodyHtml = prepared.render(images, pictures);
   if (prepared.degraded) console.warn(JSON.stringify({ event: 'render.degraded', slug: version.slug, reason: prepared.degraded }));

@@ -12,10 +12,12 @@ export interface CommandLine {
   dryRun: boolean;
   /** The command's own boolean flags that were given. */
   flags: Set<string>;
+  /** The command's own options that take a value, as given. */
+  options: Map<string, string>;
 }
 
-/** Parses the command line the editors' commands share, plus a command's own boolean `flags`. */
-export function parseCommandLine(argv: string[], flags: readonly string[] = []): CommandLine {
+/** Parses the command line the editors' commands share, plus a command's own boolean `flags` and `options` that take a value. */
+export function parseCommandLine(argv: string[], flags: readonly string[] = [], options: readonly string[] = []): CommandLine {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -26,6 +28,7 @@ export function parseCommandLine(argv: string[], flags: readonly string[] = []):
       'persist-to': { type: 'string' },
       env: { type: 'string' },
       ...Object.fromEntries(flags.map((f) => [f, { type: 'boolean' as const }])),
+      ...Object.fromEntries(options.map((o) => [o, { type: 'string' as const }])),
     },
   });
   if (values.local && values.remote) throw new Error('choose one of --local and --remote');
@@ -40,6 +43,10 @@ export function parseCommandLine(argv: string[], flags: readonly string[] = []):
     positionals,
     dryRun: values['dry-run'] === true,
     flags: new Set(flags.filter((f) => (values as Record<string, unknown>)[f] === true)),
+    options: new Map(options.flatMap((o) => {
+      const value = (values as Record<string, unknown>)[o];
+      return typeof value === 'string' ? [[o, value] as const] : [];
+    })),
   };
 }
 
@@ -49,11 +56,12 @@ export async function runCommand(
   usage: string,
   run: (parsed: CommandLine, root: string, log: (line: string) => void) => Promise<number>,
   flags: readonly string[] = [],
+  options: readonly string[] = [],
 ): Promise<void> {
   const root = path.resolve(import.meta.dirname, '..', '..');
   let parsed: CommandLine;
   try {
-    parsed = parseCommandLine(process.argv.slice(2), flags);
+    parsed = parseCommandLine(process.argv.slice(2), flags, options);
   } catch (error) {
     console.error(`${name}: ${error instanceof Error ? error.message : error}\nusage: npm run ${name} -- ${usage}`);
     process.exit(2);

@@ -101,6 +101,9 @@ export async function loadContent(contentRoot: string, paths: string[]): Promise
 
   const articles: ArticleFile[] = [];
   const bySlug = new Map<string, string>();
+  // Every article file under the content root, by slug: an alias may not be one.
+  let rootSlugs: Set<string> | undefined;
+  const articleSlugs = async () => (rootSlugs ??= new Set((await markdownFiles(path.resolve(contentRoot))).map((f) => slugForFile(contentRoot, f))));
   for (const file of [...files].sort()) {
     const source = await readText(file, problems);
     if (source === null) continue;
@@ -122,6 +125,27 @@ export async function loadContent(contentRoot: string, paths: string[]): Promise
     if (body.ok) articles.push({ file, source, article, hash: await contentHash(source), media, text: body.text });
   }
 
+  // An old slug leads to one article, and never to where another article is.
+  const aliasOwners = new Map<string, ArticleFile>();
+  for (const a of articles) {
+    for (const alias of a.article.aliases) {
+      const line = lineOf(a.source, alias);
+      const owner = aliasOwners.get(alias);
+      if (owner) {
+        problems.push({ file: a.file, line, severity: 'error', message: `alias "${alias}" is also an alias of ${owner.article.slug} (${path.relative(process.cwd(), owner.file)}): an old address can lead to one article only` });
+      } else if (bySlug.has(alias) || (await articleSlugs()).has(alias)) {
+        problems.push({ file: a.file, line, severity: 'error', message: `alias "${alias}" is another article's slug (${path.relative(process.cwd(), bySlug.get(alias) ?? path.join(contentRoot, `${alias}.md`))}): to move that article here, delete its file first` });
+      }
+      aliasOwners.set(alias, a);
+    }
+  }
+  for (const a of articles) {
+    const owner = aliasOwners.get(a.article.slug);
+    if (owner) problems.push({ file: a.file, line: 1, severity: 'error', message: `slug "${a.article.slug}" is an alias of ${owner.article.slug} (${path.relative(process.cwd(), owner.file)}): remove it from those aliases first` });
+  }
+  const invalid = new Set(problems.filter((p) => p.severity === 'error').map((p) => p.file));
+  articles.splice(0, articles.length, ...articles.filter((a) => !invalid.has(a.file)));
+
   let banners: BannersFile | undefined;
   if (bannersFile) {
     const source = await readText(bannersFile, problems);
@@ -140,7 +164,7 @@ export async function loadContent(contentRoot: string, paths: string[]): Promise
       const parsed = parseFrontsFile(source);
       const found: FileProblem[] = parsed.ok ? [] : parsed.problems.map((p) => ({ ...p, file: frontsFile }));
       // A curated slug must be an article: one in this set, or any file under the content root.
-      const known = new Set([...bySlug.keys(), ...(await markdownFiles(path.resolve(contentRoot))).map((f) => slugForFile(contentRoot, f))]);
+      const known = new Set([...bySlug.keys(), ...(await articleSlugs())]);
       for (const { slug, line } of parsed.curated) {
         if (!known.has(slug)) found.push({ file: frontsFile, line, severity: 'error', message: `curates "${slug}", which is not an article (no ${path.join(path.relative(process.cwd(), contentRoot) || '.', `${slug}.md`)})` });
       }

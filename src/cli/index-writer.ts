@@ -52,13 +52,16 @@ export async function readIndexed(runner: WranglerRunner, target: Target, slugs?
   }
   const rows = parseQueryOutput<{
     slug: string; hash: string; revision: number | null; indexedBy?: IndexedArticle['indexedBy']; publishedAt?: number; draft?: number; lists?: string;
+    corrected?: number;
   }>(result.stdout);
   return new Map(rows.map((r) => [r.slug, {
     hash: r.hash,
     revision: r.revision ?? null,
     ...(named && {
       indexedBy: r.indexedBy!,
-      version: { slug: r.slug, publishedAt: r.publishedAt!, draft: r.draft === 1, lists: JSON.parse(r.lists ?? '[]') as string[] },
+      version: {
+        slug: r.slug, publishedAt: r.publishedAt!, draft: r.draft === 1, lists: JSON.parse(r.lists ?? '[]') as string[], corrected: r.corrected === 1,
+      },
     }),
   }]));
 }

@@ -23,13 +23,13 @@ import path from 'node:path';
 import { previewPath } from '../content/preview-link.ts';
 import { ARTICLES_TAG, FRONTS_TAG, INDEX_TAG, tagsForChange } from '../content/cache-tags.ts';
 import { indexRow } from '../storage/index-rows.ts';
-import { configFileStatement } from '../storage/index-sql.ts';
+import { aliasesAmongStatement, configFileStatement, inlineStatement, removeSlugsStatements } from '../storage/index-sql.ts';
 import { BANNERS_KEY, FRONTS_KEY, revisionOf, toMetadata } from '../storage/kv-format.ts';
 import { runCommand } from './command.ts';
-import { formatProblem, loadContent, type FileProblem } from './content.ts';
-import { chunkedWriteStatements, describeTarget, executeIndexScript, nextRevision, readIndexed } from './index-writer.ts';
+import { formatProblem, lineOf, loadContent, type ArticleFile, type FileProblem } from './content.ts';
+import { chunkedWriteStatements, describeTarget, executeIndexScript, nextRevision, queryIndex, readIndexed } from './index-writer.ts';
 import { badTargets, purgeChanged, purgeTargetsFromEnv, settleMsFromConfig, type PurgeTargets } from './purger.ts';
-import { projectWrangler, runOrThrow, targetArgs, type Target, type WranglerRunner } from './wrangler.ts';
+import { deleteKvKeys, projectWrangler, runOrThrow, targetArgs, type Target, type WranglerRunner } from './wrangler.ts';
 
 export interface PublishOptions {
   /** Project root: where wrangler and wrangler.toml live. */
@@ -86,7 +86,14 @@ export async function publish(options: PublishOptions): Promise<number> {
   if (errors.length || unreachable.length) return refuse([...errors, ...unreachable]);
 
   const existing = await listExisting(runner, target);
-  const indexed = await readIndexed(runner, target, content.articles.map((a) => a.article.slug));
+  const slugs = content.articles.map((a) => a.article.slug);
+  // A published article named as another's alias has moved there: its key and row go, its address redirects.
+  const moved = [...new Set(content.articles.flatMap((a) => a.article.aliases))];
+  const indexed = await readIndexed(runner, target, [...slugs, ...moved]);
+  const clashes = await aliasClashes(runner, target, content.articles);
+  for (const line of clashes) log(line);
+  if (clashes.length) return refuse(clashes);
+  const moves = moved.filter((slug) => existing.has(slug) || indexed.has(slug));
   const change = (present: boolean, current: string | undefined, hash: string): Change =>
     (!present ? 'added' : current === hash ? 'unchanged' : 'updated');
   const changeOf = (key: string, hash: string) => change(existing.has(key), existing.get(key)?.hash, hash);
@@ -125,7 +132,8 @@ export async function publish(options: PublishOptions): Promise<number> {
   const now = options.now ?? Date.now();
 
   // One revision for everything this run writes, from D1's counter, taken before KV is written.
-  const writes = media.some((m) => m.change === 'added') || changedConfigs.length > 0 || toIndex.length > 0 || articles.some((a) => a.change !== 'unchanged');
+  const writes = media.some((m) => m.change === 'added') || changedConfigs.length > 0 || toIndex.length > 0 || moves.length > 0 ||
+    articles.some((a) => a.change !== 'unchanged');
   const revision = writes && !options.dryRun ? await nextRevision(runner, target) : undefined;
   const entries: BulkEntry[] = [
     ...media.filter((m) => m.change === 'added').map((m) => ({
@@ -143,6 +151,8 @@ export async function publish(options: PublishOptions): Promise<number> {
     try {
       await executeIndexScript(runner, target, [
         ...chunkedWriteStatements(rows, { writer: 'editor', trustMs: 0 }),
+        // After the rows, whose aliases the moved articles' old aliases have just been moved on to.
+        ...removeSlugsStatements(moves, { writer: 'editor', trustMs: 0 }, revision ?? null),
         ...changedConfigs.map((f) => configFileStatement(f.key, f.hash, revision ?? null)),
       ]);
     } catch (error) {
@@ -150,6 +160,8 @@ export async function publish(options: PublishOptions): Promise<number> {
       log(`\nKV was updated, but the index in ${describeTarget(target)} was not: run the same command again (KV will be skipped, the index written).`);
       return 1;
     }
+    // The index already redirects them, whatever KV still holds.
+    await deleteKvKeys(runner, target, moves.filter((slug) => existing.has(slug)));
   }
 
   log(`${options.dryRun ? 'Would publish to' : 'Published to'} ${where}:`);
@@ -161,6 +173,7 @@ export async function publish(options: PublishOptions): Promise<number> {
     ];
     log(`  ${a.change.padEnd(9)}  ${a.article.slug}${notes.length ? `  (${notes.join('; ')})` : ''}`);
   }
+  for (const slug of moves) log(`  ${'moved'.padEnd(9)}  ${slug} → ${content.articles.find((a) => a.article.aliases.includes(slug))!.article.slug} (now a 301)`);
   for (const m of media) log(`  ${m.change.padEnd(9)}  ${m.key}`);
   for (const f of configs) log(`  ${f.change.padEnd(9)}  ${f.key} (${f.label})`);
   const count = (change: Change) => articles.filter((a) => a.change === change).length;
@@ -176,8 +189,9 @@ export async function publish(options: PublishOptions): Promise<number> {
     const before = indexed.get(a.article.slug);
     // A row read without its lists (an import too large to name) forces the broad tags.
     if (before && !before.version) return [INDEX_TAG, ...tagsForChange(a.article.slug, null, null, now)];
-    return tagsForChange(a.article.slug, before?.version ?? null, { ...row, draft: row.draft === 1 }, now);
+    return tagsForChange(a.article.slug, before?.version ?? null, { ...row, draft: row.draft === 1, corrected: row.corrections.length > 0 }, now);
   });
+  for (const slug of moves) tags.push(...tagsForChange(slug, indexed.get(slug)?.version ?? null, null, now));
   // Banner copy shows on every article page; the fronts file on the fronts alone.
   if (changedConfigs.some((f) => f.key === BANNERS_KEY)) tags.push(ARTICLES_TAG);
   if (changedConfigs.some((f) => f.key === FRONTS_KEY)) tags.push(FRONTS_TAG);
@@ -195,6 +209,38 @@ export async function publish(options: PublishOptions): Promise<number> {
     }
   }
   return 0;
+}
+
+/**
+ * What the index says against this set's slugs and aliases: an alias that
+ * already leads to an article outside the set, and a slug that is an alias
+ * of one (the set's own articles are checked against each other on load).
+ * Each is a `file:line` problem.
+ */
+async function aliasClashes(runner: WranglerRunner, target: Target, articles: ArticleFile[]): Promise<string[]> {
+  const names = [...new Set(articles.flatMap((a) => [a.article.slug, ...a.article.aliases]))];
+  if (names.length === 0) return [];
+  const bySlug = new Map(articles.map((a) => [a.article.slug, a]));
+  const held = new Map<string, string>();
+  // Named a thousand at a time, so the statement stays well within D1's size limit.
+  for (let i = 0; i < names.length; i += 1000) {
+    const rows = await queryIndex<{ alias: string; slug: string }>(runner, target, inlineStatement(aliasesAmongStatement(names.slice(i, i + 1000))));
+    for (const row of rows) held.set(row.alias, row.slug);
+  }
+  const problems: string[] = [];
+  const problem = (a: ArticleFile, needle: string, message: string) =>
+    problems.push(formatProblem({ file: a.file, line: lineOf(a.source, needle), severity: 'error', message }));
+  for (const a of articles) {
+    for (const alias of a.article.aliases) {
+      const owner = held.get(alias);
+      if (owner !== undefined && owner !== a.article.slug && !bySlug.has(owner)) {
+        problem(a, alias, `alias "${alias}" already leads to ${owner}: an old address can lead to one article only (remove it from ${owner}'s aliases first)`);
+      }
+    }
+    const owner = held.get(a.article.slug);
+    if (owner !== undefined && !bySlug.has(owner)) problem(a, a.article.slug, `slug "${a.article.slug}" is an alias of ${owner}: remove it from ${owner}'s aliases first`);
+  }
+  return problems;
 }
 
 /** Every key in the target namespace with the hash and revision its metadata records (one `wrangler kv key list`). */

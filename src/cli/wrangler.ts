@@ -4,6 +4,8 @@
  * at a temporary state directory.
  */
 import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
@@ -69,4 +71,17 @@ export async function runOrThrow(runner: WranglerRunner, args: string[]): Promis
     throw new Error(`wrangler ${args.slice(0, 3).join(' ')} failed (exit ${result.code}):\n${output}`);
   }
   return result;
+}
+
+/** Deletes KV keys with one `wrangler kv bulk delete`. */
+export async function deleteKvKeys(runner: WranglerRunner, target: Target, keys: string[]): Promise<void> {
+  if (keys.length === 0) return;
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'broadsheet-delete-'));
+  try {
+    const file = path.join(dir, 'keys.json');
+    await writeFile(file, JSON.stringify(keys));
+    await runOrThrow(runner, ['kv', 'bulk', 'delete', file, '--force', ...targetArgs(target)]);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }

@@ -7,6 +7,7 @@
  * what editors wrote, so a file that publishes is a file that renders.
  */
 import { BAD_CHARACTERS, boolean, list, map, record, report, text, textOrRecord, type Walk } from './schema.ts';
+import { noteProblems } from './markdown.ts';
 import { SEGMENT_PATTERN, isReserved, isValidSlug } from './slug.ts';
 import { isHttpUrl, safeUrl } from './url.ts';
 import { parseYamlMapping, type Problem } from './yaml-mapping.ts';
@@ -16,6 +17,12 @@ export type { Problem } from './yaml-mapping.ts';
 export interface Author {
   name: string;
   url?: string;
+}
+
+/** A correction: when it was made, and what it says (inline markdown: emphasis, code and links). */
+export interface Correction {
+  date: string;
+  text: string;
 }
 
 export interface ArticleImage {
@@ -38,6 +45,10 @@ export interface ArticleMeta {
   image?: ArticleImage;
   language: string;
   draft: boolean;
+  /** Corrections, as written (the publish command keeps them in date order). */
+  corrections: Correction[];
+  /** Slugs the article was published under before: each answers a 301 to it. */
+  aliases: string[];
 }
 
 /** What lists, feeds and KV metadata show of an article: enough for a card, not the body. */
@@ -105,6 +116,14 @@ const FRONT_MATTER = record({
   language: text({ max: 35, check: (value) => (LANGUAGE_TAG.test(value) ? null : `must be a BCP 47 tag such as en or pt-BR, got "${value}"`) }),
   draft: boolean(),
   slug: text({ max: 200, nonEmpty: true }),
+  corrections: list(
+    record({
+      date: isoDate(true),
+      text: text({ max: 1000, required: 'say what was wrong and what is right now', check: (note) => noteProblems(note)[0] ?? null }),
+    }, { shape: 'must be a mapping with date and text', unknown: 'error', noun: 'correction' }),
+    { max: 20, shape: 'must be a list of {date, text}' },
+  ),
+  aliases: list(text({ max: 200, required: true }), { max: 20, unique: true, shape: 'must be a list of earlier slugs, such as [world/old-headline]' }),
 }, { unknown: 'warning' });
 
 /**
@@ -127,11 +146,17 @@ export function parseArticle(source: string, fileSlug: string): ParseResult {
   const { date, updated } = fields;
   if (date && updated && Date.parse(updated) < Date.parse(date)) report(walk, ['updated'], `(${updated}) is earlier than date (${date})`);
   const slug = fields.slug ?? fileSlug;
-  if (!isValidSlug(slug)) {
-    report(walk, ['slug'], isReserved(slug)
-      ? `"${slug}" starts with "${slug.split('/')[0]}/", which is kept for ${slug.startsWith('media') ? 'images' : 'site configuration'}: choose another first segment`
-      : `"${slug}" must be lower-case words joined by hyphens, in /-separated segments`);
-  }
+  const slugProblem = slugRule(slug);
+  if (slugProblem) report(walk, ['slug'], slugProblem);
+  const corrections = (fields.corrections ?? []).filter((c): c is Correction => c.date !== undefined && c.text !== undefined);
+  corrections.forEach((c, i) => {
+    if (date && Date.parse(c.date) < Date.parse(date)) report(walk, ['corrections', i, 'date'], `(${c.date}) is earlier than the article's date (${date})`);
+  });
+  const aliases = fields.aliases ?? [];
+  aliases.forEach((alias, i) => {
+    const problem = alias === slug ? `is the article's own slug` : slugRule(alias);
+    if (problem) report(walk, ['aliases', i], problem);
+  });
   const body = split.body;
   if (body.trim() === '') report(walk, [], 'the article has no body after the front matter', { line: split.bodyLine });
   const bad = body.search(BAD_CHARACTERS);
@@ -149,6 +174,9 @@ export function parseArticle(source: string, fileSlug: string): ParseResult {
       draft: fields.draft ?? false,
       authors: fields.authors ?? [],
       tags: fields.tags ?? [],
+      // Newest last, as they happened, whatever order they were written in.
+      corrections: corrections.sort((a, b) => Date.parse(a.date) - Date.parse(b.date)),
+      aliases,
       ...(updated && { updated }),
       ...(fields.standfirst && { standfirst: fields.standfirst }),
       ...(fields.section && { section: fields.section }),
@@ -157,6 +185,14 @@ export function parseArticle(source: string, fileSlug: string): ParseResult {
       bodyLine: split.bodyLine,
     },
   };
+}
+
+/** What is wrong with `slug` as an article's address, or null. */
+function slugRule(slug: string): string | null {
+  if (isValidSlug(slug)) return null;
+  return isReserved(slug)
+    ? `"${slug}" starts with "${slug.split('/')[0]}/", which is kept for ${slug.startsWith('media') ? 'images' : 'site configuration'}: choose another first segment`
+    : `"${slug}" must be lower-case words joined by hyphens, in /-separated segments`;
 }
 
 function refused(line: number, message: string): ParseResult {

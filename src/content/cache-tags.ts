@@ -18,6 +18,8 @@ export const FRONT_TAG = 'front';
 /** The editions' fronts (`/`, `/editions/<id>`): what a change to the fronts file purges. */
 export const FRONTS_TAG = 'fronts';
 export const FEED_TAG = 'feed';
+/** `/corrections`, its pages and its feed. */
+export const CORRECTIONS_TAG = 'corrections';
 export const SEARCH_TAG = 'search';
 export const SITEMAP_TAG = 'sitemap';
 export const SITEMAP_INDEX_TAG = 'sitemap:index';
@@ -55,6 +57,8 @@ export interface TaggedVersion {
   draft: boolean;
   /** The index lists it is on (`''`, `section:…`, `tag:…`, `author:…`). */
   lists: readonly string[];
+  /** Whether it has corrections (so it is on `/corrections`). */
+  corrected?: boolean;
 }
 
 /**
@@ -72,6 +76,7 @@ export function tagsForChange(slug: string, before: TaggedVersion | null, after:
     for (const list of version.lists) tags.add(listTag(list));
     tags.add(sitemapMonthTag(new Date(version.publishedAt).toISOString().slice(0, 7)));
     tags.add(SITEMAP_INDEX_TAG).add(SITEMAP_PAGES_TAG).add(SEARCH_TAG);
+    if (version.corrected) tags.add(CORRECTIONS_TAG);
     if (version.publishedAt > now - NEWS_WINDOW_MS) tags.add(NEWS_SITEMAP_TAG);
   }
   return [...tags];

@@ -15,7 +15,7 @@ import { foldToSegment } from './slug.ts';
 import { encodeUrl, safeUrl, type UrlContext } from './url.ts';
 
 /** Ids the page template uses itself, which headings must not take. */
-const RESERVED_IDS = new Set(['main', 'support-heading', 'article-title']);
+const RESERVED_IDS = new Set(['main', 'support-heading', 'article-title', 'corrections', 'corrections-heading']);
 
 /** An image's intrinsic size, in CSS pixels. */
 export interface Dimensions {
@@ -38,6 +38,15 @@ export const NO_IMAGE_INFO: ImageInfo = { size: () => undefined, srcset: () => u
 /** `sizes` for images in the article column: the column is at most 40rem wide. */
 export const COLUMN_SIZES = '(min-width: 44rem) 40rem, 100vw';
 
+/** The words of a figure's link to its place in the gallery. */
+export interface GalleryLabels {
+  open: string;
+  /** What follows for screen readers: ", image 3". */
+  image: (n: number) => string;
+}
+
+const ENGLISH_GALLERY_LABELS: GalleryLabels = { open: 'Open image in gallery', image: (n) => `, image ${n}` };
+
 /** One picture of an article, as its gallery shows it. */
 export interface GalleryImage {
   /** The URL, checked and percent-encoded. */
@@ -58,12 +67,16 @@ export interface GalleryImage {
 export interface GalleryContext {
   href: string;
   images: GalleryImage[];
+  /** What the link under each figure says, in the site's language. */
+  labels?: GalleryLabels;
 }
 
 // Per-render state; rendering is synchronous, so one render owns these at a time.
 let usedIds = new Set<string>();
 let images: ImageInfo = NO_IMAGE_INFO;
 let gallery: GalleryContext | null = null;
+// Rendering a note (a correction): images are shown as their description, never as pictures.
+let noteMode = false;
 
 const marked = new Marked({
   async: false,
@@ -98,6 +111,7 @@ const marked = new Marked({
     },
 
     image(token) {
+      if (noteMode) return escapeHtml(inlineText(token.tokens ?? []));
       return renderImage(token.href, inlineText(token.tokens ?? []), token.title ? decodeHTMLStrict(token.title) : null);
     },
 
@@ -226,6 +240,44 @@ export function addToGallery(
   return `${context.href}#image-${context.images.length}`;
 }
 
+/** A note as safe inline HTML, and as plain text (for JSON-LD). */
+export interface RenderedNote {
+  html: string;
+  text: string;
+}
+
+/**
+ * A short note in inline markdown (a correction's text): emphasis, code and
+ * links, with the same safety as a body (raw HTML escaped, links
+ * allowlisted); an image shows as its description. Text that would be slow
+ * to tokenise shows as typed, escaped.
+ */
+export function renderNote(note: string): RenderedNote {
+  if (assessMarkdown(note)) return { html: escapeHtml(note), text: note };
+  const tokens = marked.Lexer.lexInline(note, marked.defaults);
+  noteMode = true;
+  try {
+    return { html: marked.Parser.parseInline(tokens, marked.defaults) as string, text: inlineText(tokens).replace(/\s+/g, ' ').trim() };
+  } finally {
+    noteMode = false;
+  }
+}
+
+/** What a publisher refuses in a note: links whose scheme is not allowed, and pictures. */
+export function noteProblems(note: string): string[] {
+  const risk = assessMarkdown(note);
+  if (risk) return [risk.message];
+  const problems: string[] = [];
+  marked.walkTokens(marked.Lexer.lexInline(note, marked.defaults), (token) => {
+    if (token.type === 'link' && safeUrl(decodeHTMLStrict((token as Tokens.Link).href), 'link') === null) {
+      problems.push(`links to "${(token as Tokens.Link).href}", which is not allowed: use http, https, mailto or a relative URL`);
+    } else if (token.type === 'image') {
+      problems.push('holds an image: a correction is text and links only');
+    }
+  });
+  return problems;
+}
+
 /** The safe fallback: the text as typed, one escaped paragraph per blank-line-separated block. */
 function renderPlainParagraphs(body: string): string {
   let out = '';
@@ -307,14 +359,16 @@ function renderImage(href: string, alt: string, title?: string | null): string {
  */
 export function renderFigure(
   href: string, alt: string, caption?: string, credit?: string,
-  { eager = false, info = images, galleryLink }: { eager?: boolean; info?: ImageInfo; galleryLink?: string | null } = {},
+  { eager = false, info = images, galleryLink, galleryLabels = gallery?.labels ?? ENGLISH_GALLERY_LABELS }:
+  { eager?: boolean; info?: ImageInfo; galleryLink?: string | null; galleryLabels?: GalleryLabels } = {},
 ): string {
   const safe = safeUrl(href, 'image');
   const src = safe === null ? null : encodeUrl(safe);
   if (src === null) return alt ? `<p>${escapeHtml(alt)}</p>\n` : '';
   // The gallery link sits in the caption: a figcaption must be the figure's first or last child.
   const link = galleryLink
-    ? `<a class="gallery-link" href="${escapeHtml(galleryLink)}">Open image in gallery<span class="visually-hidden">, image ${galleryLink.slice(galleryLink.lastIndexOf('-') + 1)}</span></a>`
+    ? `<a class="gallery-link" href="${escapeHtml(galleryLink)}">${escapeHtml(galleryLabels.open)}<span class="visually-hidden">${
+      escapeHtml(galleryLabels.image(Number(galleryLink.slice(galleryLink.lastIndexOf('-') + 1))))}</span></a>`
     : '';
   const captionHtml = caption || credit || link
     ? `<figcaption>${caption ? escapeHtml(caption) : ''}${caption && credit ? ' ' : ''}${

@@ -39,7 +39,7 @@ export function bypassesCache(path: string, url: string): boolean {
 /** The query parameters each kind of route reads; every other one changes nothing. */
 function parametersFor(path: string): readonly string[] {
   if (path === '/search') return ['page', 'q'];
-  if (path === '/' || path === '/latest' || /^\/(?:sections|tags|authors)\/[^/]+$/.test(path)) return ['page'];
+  if (path === '/' || path === '/latest' || path === '/corrections' || /^\/(?:sections|tags|authors)\/[^/]+$/.test(path)) return ['page'];
   if (variesByRegion(path)) return ['region'];
   return [];
 }

@@ -5,7 +5,7 @@
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import type { RenderContext } from '../articles/render.ts';
-import { getConfig, type Config } from '../config.ts';
+import { getConfig, siteOf, type Config } from '../config.ts';
 import { fingerprint } from '../content/fingerprint.ts';
 import { indexDb } from '../storage/index-db.ts';
 import type { Site } from '../views/layout.ts';
@@ -58,7 +58,7 @@ export function executionContext(c: Context): (ExecutionContext & { props?: { gr
 
 /** The site: fixed by `SITE_URL`, or else this request's origin. */
 export function siteFor(config: Config, url: string): Site {
-  return config.site ?? { name: config.siteName, origin: origin(url), timeZone: config.timeZone, sections: config.sections };
+  return config.site ?? siteOf(config, origin(url));
 }
 
 /** What rendering an article needs, from the request's context. */

@@ -4,9 +4,9 @@
  * lifetime, and work that may finish after the response.
  */
 import type { Context } from 'hono';
-import { NO_STORE, cacheHeaders, isNotModified, notFoundCacheControl, type Representation } from './cache-headers.ts';
+import { NO_STORE, cacheHeaders, entityTag, isNotModified, notFoundCacheControl, type Representation } from './cache-headers.ts';
 import type { ListBody } from '../listing/bodies.ts';
-import { renderNotFoundPage } from '../views/error-pages.ts';
+import { renderGonePage, renderNotFoundPage } from '../views/error-pages.ts';
 import type { AppEnv } from './app-env.ts';
 import { executionContext } from './context.ts';
 
@@ -60,6 +60,20 @@ export async function respond(
  * a version this location cannot read yet) keeps every cache from storing it.
  */
 export function notFound(c: Context<AppEnv>, { until, tags, stale = false }: { until?: number; tags?: string[]; stale?: boolean } = {}): Response {
+  return c.html(renderNotFoundPage(c.get('site')), 404, errorHeaders(c, { until, tags, stale }));
+}
+
+/**
+ * `410 Gone`: an article taken down on purpose, with the reason the editors
+ * gave. Cached like a 404, briefly, under the article's purge tags, so
+ * publishing the slug again brings it back at once.
+ */
+export function gone(c: Context<AppEnv>, { tags, reason }: { tags: string[]; reason: string | null }): Response {
+  return c.html(renderGonePage(c.get('site'), reason), 410, errorHeaders(c, { tags }));
+}
+
+/** The headers of a cacheable error: its short lifetime (none at all when `stale`), and the purge tags of what belongs at the URL. */
+function errorHeaders(c: Context<AppEnv>, { until, tags, stale = false }: { until?: number; tags?: string[]; stale?: boolean }): Record<string, string> {
   const headers: Record<string, string> = {
     'Cache-Control': stale ? NO_STORE : notFoundCacheControl(c.get('config'), until, c.get('now')),
   };
@@ -67,7 +81,17 @@ export function notFound(c: Context<AppEnv>, { until, tags, stale = false }: { u
     headers['Cache-Tag'] = tags.join(',');
     headers['Surrogate-Key'] = tags.join(' ');
   }
-  return c.html(renderNotFoundPage(c.get('site')), 404, headers);
+  return headers;
+}
+
+/**
+ * A permanent redirect to `location` (a path on this site), which caches
+ * keep like a page and drop with `tags`: those of the URL and of where it
+ * leads, so a change at either end purges it.
+ */
+export function movedPermanently(c: Context<AppEnv>, location: string, tags: string[]): Response {
+  const headers = cacheHeaders(c.get('config'), { etag: entityTag('moved', location, c.get('version')), tags }, { now: c.get('now') });
+  return c.body(null, 301, { ...headers, Location: location });
 }
 
 /**

@@ -23,6 +23,8 @@ export interface CardRow {
   language: string;
   imageSrc: string | null;
   imageAlt: string | null;
+  /** The byline's names, as a JSON array. */
+  authors: string;
 }
 
 export function toEntry(row: CardRow): ListEntry {
@@ -32,11 +34,21 @@ export function toEntry(row: CardRow): ListEntry {
     title: row.title,
     date: row.date,
     language: row.language,
+    authors: parseNames(row.authors),
     ...(row.updated !== null && { updated: row.updated }),
     ...(row.standfirst !== null && { standfirst: row.standfirst }),
     ...(row.section !== null && { section: row.section }),
     ...(row.imageSrc !== null && row.imageAlt !== null && { image: { src: row.imageSrc, alt: row.imageAlt } }),
   };
+}
+
+function parseNames(json: string): string[] {
+  try {
+    const names: unknown = JSON.parse(json);
+    return Array.isArray(names) ? names.filter((n): n is string => typeof n === 'string') : [];
+  } catch {
+    return [];
+  }
 }
 
 /**

@@ -30,9 +30,12 @@ export interface ListState {
   url: string | null;
   /** The fronts file as an editor last published it, for the fronts' freshness check. */
   frontsFile: HeldConfigFile;
+  /** Corrections of non-draft articles in the index (a correction dated later than now included). */
+  corrections: number;
 }
 
 interface StateRow {
+  corrections: number;
   frontsHash: string | null;
   frontsRevision: number | null;
   frontsWrittenAt: number | null;
@@ -109,5 +112,6 @@ function stateFromRow(row: StateRow | null, now: number): ListState {
     name: row.name,
     url: row.url,
     frontsFile: { hash: row.frontsHash, revision: row.frontsRevision, writtenAt: row.frontsWrittenAt, dbNow: row.dbNow },
+    corrections: Math.max(0, row.corrections),
   };
 }

@@ -9,6 +9,7 @@ import { fingerprint } from '../content/fingerprint.ts';
 import { fillPlaceholders, type BannerCopy } from '../content/banner-copy.ts';
 import { safeUrl } from '../content/url.ts';
 import type { RegionGroup } from '../content/region-groups.ts';
+import { messagesFor } from '../views/messages.ts';
 
 export type { BannerCopy } from '../content/banner-copy.ts';
 
@@ -45,12 +46,12 @@ export const DEFAULT_BANNERS: Record<RegionGroup, BannerCopy> = {
  * The banner for one group, as HTML. It needs no JavaScript; `data-region`
  * names the group so caches, tests and styles can tell variants apart.
  */
-export function renderBanner(group: RegionGroup, copy: BannerCopy): HtmlEscapedString {
+export function renderBanner(group: RegionGroup, copy: BannerCopy, language = 'en'): HtmlEscapedString {
   const fill = (text: string) => fillPlaceholders(text, group);
   const secondary = copy.secondary;
   return html`<aside class="support" data-region="${group}" aria-labelledby="support-heading">
 <div class="support-inner">
-<button type="button" class="support-dismiss" data-support-dismiss aria-label="Hide this message for 30 days"><span aria-hidden="true">×</span></button>
+<button type="button" class="support-dismiss" data-support-dismiss aria-label="${messagesFor(language).bannerDismiss}"><span aria-hidden="true">×</span></button>
 <h2 id="support-heading">${fill(copy.heading)}</h2>
 ${copy.paragraphs.map((p) => html`<p>${fill(p)}</p>\n`)}${copy.highlight ? html`<p class="support-highlight">${fill(copy.highlight)}</p>\n` : ''}<p class="support-actions"><a class="button" href="${safeUrl(copy.primary.url) ?? '#'}">${fill(copy.primary.label)}</a>${
     secondary ? html` <a class="button button-secondary" href="${safeUrl(secondary.url) ?? '#'}">${fill(secondary.label)}</a>` : ''
@@ -65,17 +66,21 @@ export interface RenderedBanner {
   version: string;
 }
 
-const rendered = new WeakMap<BannerCopy, Map<RegionGroup, RenderedBanner>>();
+const rendered = new WeakMap<BannerCopy, Map<string, RenderedBanner>>();
 
-/** The banner for `group` from `copy` (the code default unless overridden), rendered once per copy. */
-export function bannerFor(group: RegionGroup, copy: BannerCopy = DEFAULT_BANNERS[group]): RenderedBanner {
+/**
+ * The banner for `group` from `copy` (the code default unless overridden),
+ * with its fixed labels in the site's `language`: rendered once per copy.
+ */
+export function bannerFor(group: RegionGroup, copy: BannerCopy = DEFAULT_BANNERS[group], language = 'en'): RenderedBanner {
   let byGroup = rendered.get(copy);
   if (!byGroup) rendered.set(copy, (byGroup = new Map()));
-  let banner = byGroup.get(group);
+  const key = `${group}|${language}`;
+  let banner = byGroup.get(key);
   if (!banner) {
-    const html = renderBanner(group, copy).toString();
+    const html = renderBanner(group, copy, language).toString();
     banner = { bytes: new TextEncoder().encode(html), version: fingerprint(html) };
-    byGroup.set(group, banner);
+    byGroup.set(key, banner);
   }
   return banner;
 }

@@ -18,7 +18,7 @@ import type { AppEnv } from '../http/app-env.ts';
 import { PRIVATE, entityTag, lastModifiedOf, type Representation } from '../http/cache-headers.ts';
 import { renderContext } from '../http/context.ts';
 import { slugAfter } from '../http/request.ts';
-import { later, notFound, respond } from '../http/respond.ts';
+import { gone, later, movedPermanently, notFound, respond } from '../http/respond.ts';
 import { ensureIndexed } from '../indexing/write-back.ts';
 import { bannerFor } from '../region/banner.ts';
 import { loadBannerCopy } from '../region/banner-store.ts';
@@ -35,7 +35,7 @@ export async function articlePage(c: Context<AppEnv>): Promise<Response> {
   if (found instanceof Response) return found;
   const { article, stale, held } = found;
   const copy = await currentBannerCopy(c, held);
-  const banner = bannerFor(c.get('region'), copy.value[c.get('region')]);
+  const banner = bannerFor(c.get('region'), copy.value[c.get('region')], c.get('site').language);
   const rep = articleRepresentation(c, article, c.get('region'), banner.version);
   return respond(c, rep, HTML, stale || copy.stale, () => c.get('meter').render(() => loadArticlePage(article, renderContext(c), banner)));
 }
@@ -72,7 +72,7 @@ export async function galleryPage(c: Context<AppEnv>): Promise<Response> {
 export function previewPage(c: Context<AppEnv>): Promise<Response> {
   return preview(c, '/preview/', async (version, signed) => {
     const copy = await loadBannerCopy(c.env.ARTICLES, c.get('config').kvOptions, { now: c.get('now'), meter: c.get('meter') });
-    return loadPreviewPage(version, renderContext(c), bannerFor(c.get('region'), copy.value[c.get('region')]), signed);
+    return loadPreviewPage(version, renderContext(c), bannerFor(c.get('region'), copy.value[c.get('region')], c.get('site').language), signed);
   });
 }
 
@@ -109,7 +109,9 @@ function articleTags(slug: string): string[] {
  * The published article whose slug follows `prefix` in the path; a 404
  * response when there is none, the slug is malformed (answered without
  * reading KV), it is a draft, or it is scheduled (cacheable only until it
- * appears). KV and the index are read side by side: what KV gave is checked
+ * appears). A slug that is no article but an alias of one answers a 301 to
+ * the same route for the article (one hop: writers keep every alias pointing
+ * at a current slug); one taken down answers 410. KV and the index are read side by side: what KV gave is checked
  * against the version an editor last published (`articles/freshness.ts`),
  * and an upload that skipped the publish command gets its row written after
  * the response, so it reaches the lists.
@@ -136,6 +138,11 @@ async function publishedArticle(c: Context<AppEnv>, prefix: string) {
     later(c)(ensureIndexed(background, loaded.version, { writer: 'reader', trustMs: config.indexTrustMs }, held).catch((error: unknown) => {
       console.warn(JSON.stringify({ event: 'index.write_back_failed', slug, error: String(error) }));
     }));
+  }
+  if (!loaded || freshness === 'removed') {
+    // Both come with the version check, from D1: an alias costs no KV read, let alone a list.
+    if (held?.aliasOf) return movedPermanently(c, prefix + held.aliasOf, [...tags, articleTag(held.aliasOf)]);
+    if (held?.gone === 1) return gone(c, { tags, reason: held.goneReason });
   }
   if (!loaded) return notFound(c, { tags, stale: freshness === 'behind' });
   const { version } = loaded;

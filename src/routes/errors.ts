@@ -18,7 +18,7 @@ export const errorPage: ErrorHandler<AppEnv> = (error, c) => {
     ...(error instanceof StoredContentError && { slug: error.key }),
     error: `${error.name}: ${error.message}`,
   }));
-  const site = c.get('site') ?? { name: 'Broadsheet', origin: origin(c.req.url), timeZone: 'UTC', sections: [] };
+  const site = c.get('site') ?? { name: 'Broadsheet', origin: origin(c.req.url), timeZone: 'UTC', sections: [], language: 'en', tagAuthority: 'broadsheet.invalid' };
   return c.html(renderErrorPage(site, status), status, {
     'Cache-Control': NO_STORE,
     ...(status === 503 && { 'Retry-After': '30' }),

@@ -14,9 +14,9 @@ import { FRONTS_TAG, FRONT_TAG, INDEX_TAG } from '../content/cache-tags.ts';
 import { editionAlternates, editionById, editionFor, type Edition, type Fronts } from '../content/fronts.ts';
 import { SEGMENT_PATTERN } from '../content/slug.ts';
 import type { AppEnv } from '../http/app-env.ts';
-import { cacheHeaders, entityTag } from '../http/cache-headers.ts';
+import { entityTag } from '../http/cache-headers.ts';
 import { parsePage } from '../http/request.ts';
-import { notFound } from '../http/respond.ts';
+import { movedPermanently, notFound } from '../http/respond.ts';
 import { listEntries } from '../listing/entries.ts';
 import { fillFront } from '../listing/front.ts';
 import { loadFronts } from '../listing/fronts-file.ts';
@@ -35,7 +35,7 @@ export const frontPage: Handler<AppEnv> = (c) => {
   if (raw !== undefined) {
     const page = parsePage(raw);
     if (page === null) return notFound(c);
-    if (page > 1) return movedPermanently(c, `/latest?page=${page}`);
+    if (page > 1) return movedPermanently(c, `/latest?page=${page}`, FRONT_TAGS);
   }
   return serveFront(c, '/', (fronts) => editionFor(fronts, c.get('region')));
 };
@@ -46,12 +46,6 @@ export const editionPage: Handler<AppEnv> = (c) => {
   if (!SEGMENT_PATTERN.test(id)) return Promise.resolve(notFound(c));
   return serveFront(c, `/editions/${id}`, (fronts) => editionById(fronts, id), true);
 };
-
-/** A permanent redirect that caches keep like a page, and drop with the front's tags. */
-function movedPermanently(c: Context<AppEnv>, location: string): Response {
-  const headers = cacheHeaders(c.get('config'), { etag: entityTag('moved', location), tags: FRONT_TAGS }, { now: c.get('now') });
-  return c.body(null, 301, { ...headers, Location: location });
-}
 
 async function serveFront(c: Context<AppEnv>, path: string, pick: (fronts: Fronts) => Edition | null, mustExist = false): Promise<Response> {
   const config = c.get('config'), now = c.get('now'), meter = c.get('meter');

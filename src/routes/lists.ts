@@ -96,7 +96,7 @@ function listFeed(c: Context<AppEnv>, kind: ListKind, key: string): Promise<Resp
   return serveListDocument(c, list, name, ATOM, listTags(list, FEED_TAG), (state) => {
     if (list !== FRONT_LIST && state.total === 0) return null;
     const view = kind.view(key, state);
-    const scope: FeedScope = { path: listFeedPath(view), page: listPath(view), ...(view.kind !== 'front' && { title: listTitle(view) }) };
+    const scope: FeedScope = { path: listFeedPath(view), page: listPath(view), ...(view.kind !== 'front' && { title: listTitle(c.get('site'), view) }) };
     return {
       etag: entityTag(state.version, name, c.get('version')),
       render: async (db) => {

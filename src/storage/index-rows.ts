@@ -29,6 +29,12 @@ export interface IndexRow {
   draft: 0 | 1;
   imageSrc: string | null;
   imageAlt: string | null;
+  /** The byline's names, in order. */
+  authors: string[];
+  /** Earlier slugs that redirect to this one; none for a draft. */
+  aliases: string[];
+  /** Corrections, oldest first, with their time in ms; none for a draft. */
+  corrections: { date: string; text: string; at: number }[];
   /** Every list the article appears on; none for a draft. */
   lists: string[];
   /** What to call the tag and author lists, and an author's own page. */
@@ -84,6 +90,9 @@ export function indexRow(meta: ArticleMeta, hash: string, text: string, revision
     draft: meta.draft ? 1 : 0,
     imageSrc: meta.image?.src ?? null,
     imageAlt: meta.image?.alt ?? null,
+    authors: meta.authors.map((a) => a.name),
+    aliases: meta.draft ? [] : meta.aliases,
+    corrections: meta.draft ? [] : meta.corrections.map((c) => ({ date: c.date, text: c.text, at: Date.parse(c.date) })),
     lists: meta.draft ? [] : lists,
     names: meta.draft ? [] : names,
     text: meta.draft ? '' : capText(text),

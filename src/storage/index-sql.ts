@@ -47,17 +47,17 @@ const WRITTEN = `SELECT a.slug FROM json_each(?1) r JOIN articles a ON a.slug = 
 export function writeRowsStatements(rows: IndexRow[], context: WriteContext): Statement[] {
   if (rows.length === 0) return [];
   const editor = context.writer === 'editor' ? 1 : 0;
-  const full = JSON.stringify(rows.map(({ lists: _l, names: _n, ...row }) => row));
+  const full = JSON.stringify(rows.map(({ lists: _l, names: _n, aliases: _a, corrections: _c, authors, ...row }) => ({ ...row, authors: JSON.stringify(authors) })));
   const lists = JSON.stringify(rows.map((r) => ({ slug: r.slug, hash: r.hash, publishedAt: r.publishedAt, lists: r.lists })));
   const names = JSON.stringify(rows.filter((r) => r.names.length).map((r) => ({ slug: r.slug, hash: r.hash, names: r.names })));
   const statements: Statement[] = [
     {
       // ?2: an editor (1) or not (0); ?3: the writer's label; ?4: the trust window.
       sql: `INSERT INTO articles (slug, hash, title, date, updated, published_at, modified_at, standfirst, section, language, draft, image_src, image_alt,
-  indexed_at, indexed_by, revision)
+  authors, indexed_at, indexed_by, revision)
 SELECT r.value->>'slug', r.value->>'hash', r.value->>'title', r.value->>'date', r.value->>'updated', r.value->>'publishedAt', r.value->>'modifiedAt',
   r.value->>'standfirst', r.value->>'section', r.value->>'language', r.value->>'draft', r.value->>'imageSrc', r.value->>'imageAlt',
-  ${D1_NOW}, ?3, r.value->>'revision'
+  r.value->>'authors', ${D1_NOW}, ?3, r.value->>'revision'
 FROM json_each(?1) r
 WHERE ?2 = 1 OR NOT EXISTS (SELECT 1 FROM removed t WHERE t.slug = r.value->>'slug' AND (
   CASE WHEN r.value->>'revision' IS NOT NULL AND t.revision IS NOT NULL THEN t.revision >= r.value->>'revision'
@@ -65,7 +65,7 @@ WHERE ?2 = 1 OR NOT EXISTS (SELECT 1 FROM removed t WHERE t.slug = r.value->>'sl
 ON CONFLICT (slug) DO UPDATE SET hash = excluded.hash, title = excluded.title, date = excluded.date, updated = excluded.updated,
   published_at = excluded.published_at, modified_at = excluded.modified_at, standfirst = excluded.standfirst, section = excluded.section,
   language = excluded.language, draft = excluded.draft, image_src = excluded.image_src, image_alt = excluded.image_alt,
-  indexed_at = excluded.indexed_at, indexed_by = excluded.indexed_by, revision = excluded.revision
+  authors = excluded.authors, indexed_at = excluded.indexed_at, indexed_by = excluded.indexed_by, revision = excluded.revision
 WHERE ?2 = 1 OR (articles.hash IS NOT excluded.hash AND CASE
   WHEN excluded.revision IS NOT NULL THEN articles.revision IS NULL OR excluded.revision > articles.revision
   -- A plain upload over another plain upload's row: the last one read wins, as KV's own last write does.
@@ -91,7 +91,7 @@ FROM json_each(?1) r JOIN articles a ON a.slug = r.value->>'slug' AND a.hash = r
       params: [lists],
     },
   ];
-  statements.push(...searchStatements(rows));
+  statements.push(...searchStatements(rows), ...lifecycleStatements(rows));
   if (names !== '[]') {
     statements.push({
       sql: `INSERT INTO lists (list, name, url)
@@ -105,6 +105,49 @@ WHERE lists.name IS NOT excluded.name OR (excluded.url IS NOT NULL AND lists.url
   }
   statements.push(extendAnchorsStatement([...new Set(rows.flatMap((r) => r.lists))]));
   return statements;
+}
+
+/**
+ * The aliases and corrections of the articles written. An alias points at
+ * the article that lists it now; one that pointed at a slug which is itself
+ * now an alias is moved on to the new article, so a chain of moves is always
+ * one hop. A plain upload's aliases take effect like an editor's: KV's last
+ * write wins there too.
+ */
+function lifecycleStatements(rows: IndexRow[]): Statement[] {
+  const written = JSON.stringify(rows.map((r) => ({ slug: r.slug, hash: r.hash, aliases: r.aliases, corrections: r.corrections })));
+  const aliases = `SELECT w.slug, x.value AS alias FROM (${WRITTEN}) w JOIN json_each(?1) r ON r.value->>'slug' = w.slug, json_each(r.value->'aliases') x`;
+  return [
+    {
+      // A slug that is an article again is no longer an alias of another.
+      sql: `DELETE FROM aliases WHERE alias IN (${WRITTEN})`,
+      params: [written],
+    },
+    {
+      sql: `DELETE FROM aliases WHERE slug IN (${WRITTEN}) AND (slug, alias) NOT IN (${aliases})`,
+      params: [written],
+    },
+    {
+      sql: `INSERT INTO aliases (alias, slug) SELECT alias, slug FROM (${aliases}) WHERE alias <> slug
+ON CONFLICT (alias) DO UPDATE SET slug = excluded.slug WHERE aliases.slug IS NOT excluded.slug`,
+      params: [written],
+    },
+    {
+      // Aliases of a slug that has just become an alias itself: on to the article it now leads to.
+      sql: `UPDATE aliases SET slug = m.slug FROM (${aliases}) m WHERE aliases.slug = m.alias AND aliases.alias <> m.slug`,
+      params: [written],
+    },
+    {
+      sql: `DELETE FROM corrections WHERE slug IN (${WRITTEN})`,
+      params: [written],
+    },
+    {
+      sql: `INSERT INTO corrections (slug, position, corrected_at, date, text)
+SELECT w.slug, c.key, c.value->>'at', c.value->>'date', c.value->>'text'
+FROM (${WRITTEN}) w JOIN json_each(?1) r ON r.value->>'slug' = w.slug, json_each(r.value->'corrections') c`,
+      params: [written],
+    },
+  ];
 }
 
 /**
@@ -148,11 +191,24 @@ WHERE a.draft = 0`,
  * more than the trust window ago. The first statement returns the slug of
  * every article row it removed.
  */
-export function removeSlugsStatements(slugs: string[], context: WriteContext, revision: number | null = null): Statement[] {
+export function removeSlugsStatements(
+  slugs: string[], context: WriteContext, revision: number | null = null, takedown: Takedown | null = null,
+): Statement[] {
   if (slugs.length === 0) return [];
   const list = JSON.stringify(slugs);
   const editor = context.writer === 'editor';
-  const statements: Statement[] = [
+  const gone = takedown ? 1 : 0, reason = takedown?.reason ?? null;
+  const statements: Statement[] = [];
+  if (editor && takedown) {
+    // The old slugs that led to a taken-down article answer 410 as well (its row's deletion drops the aliases themselves).
+    statements.push({
+      sql: `INSERT INTO removed (slug, removed_at, revision, gone, reason)
+SELECT alias, ${D1_NOW}, ?2, 1, ?3 FROM aliases WHERE slug IN (SELECT value FROM json_each(?1)) AND true
+ON CONFLICT (slug) DO UPDATE SET removed_at = excluded.removed_at, revision = excluded.revision, gone = 1, reason = excluded.reason`,
+      params: [list, revision, reason],
+    });
+  }
+  statements.push(
     {
       sql: `DELETE FROM articles WHERE slug IN (SELECT value FROM json_each(?1)) AND (?2 = 1 OR indexed_at < ${D1_NOW} - ?3) RETURNING slug`,
       params: [list, editor ? 1 : 0, context.trustMs],
@@ -162,15 +218,20 @@ export function removeSlugsStatements(slugs: string[], context: WriteContext, re
 AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.slug = list_entries.slug)`,
       params: [list],
     },
-  ];
+  );
   if (editor) {
     statements.push({
-      sql: `INSERT INTO removed (slug, removed_at, revision) SELECT value, ${D1_NOW}, ?2 FROM json_each(?1) WHERE true
-ON CONFLICT (slug) DO UPDATE SET removed_at = excluded.removed_at, revision = excluded.revision`,
-      params: [list, revision],
+      sql: `INSERT INTO removed (slug, removed_at, revision, gone, reason) SELECT value, ${D1_NOW}, ?2, ?3, ?4 FROM json_each(?1) WHERE true
+ON CONFLICT (slug) DO UPDATE SET removed_at = excluded.removed_at, revision = excluded.revision, gone = excluded.gone, reason = excluded.reason`,
+      params: [list, revision, gone, reason],
     });
   }
   return statements;
+}
+
+/** A takedown: the removed slugs answer 410 Gone, with the editors' reason when they gave one. */
+export interface Takedown {
+  reason: string | null;
 }
 
 /**
@@ -178,6 +239,11 @@ ON CONFLICT (slug) DO UPDATE SET removed_at = excluded.removed_at, revision = ex
  * before it writes KV, so every version it writes is newer than any before.
  */
 export const NEXT_REVISION_SQL = 'UPDATE index_state SET revision = revision + 1 WHERE id = 1 RETURNING revision';
+
+/** The aliases among `slugs`, and the article each leads to: what a publish checks its slugs and aliases against. */
+export function aliasesAmongStatement(slugs: string[]): Statement {
+  return { sql: 'SELECT alias, slug FROM aliases WHERE alias IN (SELECT value FROM json_each(?1))', params: [JSON.stringify(slugs)] };
+}
 
 /** Where an unfinished `npm run reindex` stopped: the last slug it finished, or null. */
 export const REINDEX_STATE_SQL = 'SELECT reindex_after AS after FROM index_state WHERE id = 1';
@@ -199,7 +265,7 @@ export const INDEXED_HASHES_SQL = 'SELECT slug, hash, revision FROM articles';
 
 /** What a card in a list shows. Lists run newest first, ties broken by slug, descending. */
 const CARD_COLUMNS = `a.slug, a.hash, a.title, a.date, a.updated, a.standfirst, a.section, a.language,
-  a.image_src AS imageSrc, a.image_alt AS imageAlt`;
+  a.image_src AS imageSrc, a.image_alt AS imageAlt, a.authors`;
 
 /**
  * What a list page needs before rendering: the index version for its ETag,
@@ -209,7 +275,7 @@ const CARD_COLUMNS = `a.slug, a.hash, a.title, a.date, a.updated, a.standfirst, 
  */
 export function listStateStatement(list: string, now: number): Statement {
   return {
-    sql: `SELECT s.version, s.changed_at AS changedAt,
+    sql: `SELECT s.version, s.changed_at AS changedAt, s.corrections,
   c.hash AS frontsHash, c.revision AS frontsRevision, c.written_at AS frontsWrittenAt, ${D1_NOW} AS dbNow,
   (SELECT published_at FROM list_entries WHERE list = '' AND published_at <= ?2 ORDER BY published_at DESC LIMIT 1) AS latest,
   (SELECT published_at FROM list_entries WHERE list = '' AND published_at > ?2 ORDER BY published_at LIMIT 1) AS next,
@@ -218,6 +284,20 @@ export function listStateStatement(list: string, now: number): Statement {
 FROM index_state s LEFT JOIN lists l ON l.list = ?1 LEFT JOIN config_files c ON c.key = ?3
 WHERE s.id = 1`,
     params: [list, now, FRONTS_KEY],
+  };
+}
+
+/**
+ * One page of the corrections of visible articles, newest first: one range
+ * scan of `corrections_by_time` from its newest end.
+ */
+export function correctionsStatement(now: number, offset: number, limit: number): Statement {
+  return {
+    sql: `SELECT c.slug, c.position, c.date AS correctedDate, c.text, a.title, a.date, a.language, a.section, a.hash
+FROM corrections c JOIN articles a ON a.slug = c.slug
+WHERE c.corrected_at <= ?1 AND a.draft = 0 AND a.published_at <= ?1
+ORDER BY c.corrected_at DESC, c.slug DESC, c.position DESC LIMIT ?2 OFFSET ?3`,
+    params: [now, limit, offset],
   };
 }
 
@@ -417,7 +497,8 @@ ORDER BY e.published_at DESC, e.slug DESC LIMIT ?3`,
 /**
  * What the index holds for one slug: its row's hash and revision and who
  * wrote it when, and when (and at which revision) an editor last removed it
- * (all null when there is neither); the banner copy's version as an editor
+ * and whether that was a takedown (all null when there is neither), and the
+ * article it is an alias of; the banner copy's version as an editor
  * last published it (null when never); and D1's clock, which the trust
  * window is measured by. One small read, which every article response that
  * may be cached makes (remembered for `ISOLATE_CACHE_TTL`).
@@ -425,7 +506,8 @@ ORDER BY e.published_at DESC, e.slug DESC LIMIT ?3`,
 export function indexedVersionStatement(slug: string): Statement {
   return {
     sql: `SELECT a.hash, a.revision, a.indexed_by AS indexedBy, a.indexed_at AS indexedAt,
-  r.removed_at AS removedAt, r.revision AS removedRevision,
+  r.removed_at AS removedAt, r.revision AS removedRevision, coalesce(r.gone, 0) AS gone, r.reason AS goneReason,
+  (SELECT x.slug FROM aliases x WHERE x.alias = s.slug) AS aliasOf,
   c.hash AS bannersHash, c.revision AS bannersRevision, c.written_at AS bannersWrittenAt, ${D1_NOW} AS dbNow
 FROM (SELECT ?1 AS slug) s LEFT JOIN articles a ON a.slug = s.slug LEFT JOIN removed r ON r.slug = s.slug
   LEFT JOIN config_files c ON c.key = ?2`,
@@ -450,7 +532,8 @@ ON CONFLICT (key) DO UPDATE SET hash = excluded.hash, written_at = excluded.writ
 export function indexedListsStatement(slugs: string[]): Statement {
   return {
     sql: `SELECT a.slug, a.hash, a.revision, a.indexed_by AS indexedBy, a.published_at AS publishedAt, a.draft,
-  (SELECT json_group_array(e.list) FROM list_entries e WHERE e.slug = a.slug) AS lists
+  (SELECT json_group_array(e.list) FROM list_entries e WHERE e.slug = a.slug) AS lists,
+  EXISTS (SELECT 1 FROM corrections c WHERE c.slug = a.slug) AS corrected
 FROM articles a WHERE a.slug IN (SELECT value FROM json_each(?1))`,
     params: [JSON.stringify(slugs)],
   };
@@ -463,6 +546,11 @@ export interface IndexedVersion {
   indexedAt: number | null;
   removedAt: number | null;
   removedRevision: number | null;
+  /** 1 when the last removal was a takedown (410 Gone), with the reason given. */
+  gone: 0 | 1;
+  goneReason: string | null;
+  /** The article this slug is an alias of, if any. */
+  aliasOf: string | null;
   bannersHash: string | null;
   bannersRevision: number | null;
   bannersWrittenAt: number | null;

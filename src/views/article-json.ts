@@ -1,5 +1,6 @@
 /** The JSON API's shape for one article: its metadata and its body as safe HTML, no banner. */
 import type { ArticleMeta } from '../content/article.ts';
+import { renderNote } from '../content/markdown.ts';
 import type { Site } from './layout.ts';
 
 export function renderArticleJson(site: Site, meta: ArticleMeta, bodyHtml: string): string {
@@ -15,6 +16,7 @@ export function renderArticleJson(site: Site, meta: ArticleMeta, bodyHtml: strin
     tags: meta.tags,
     image: meta.image ?? null,
     language: meta.language,
+    corrections: meta.corrections.map((c) => ({ date: c.date, text: c.text, html: renderNote(c.text).html })),
     html: bodyHtml,
   });
 }

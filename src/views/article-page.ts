@@ -7,10 +7,10 @@
 import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import type { ArticleMeta, Author } from '../content/article.ts';
-import { NO_IMAGE_INFO, renderFigure, type ImageInfo } from '../content/markdown.ts';
+import { NO_IMAGE_INFO, renderFigure, renderNote, type ImageInfo } from '../content/markdown.ts';
 import { nameSlug } from '../content/slug.ts';
 import { safeUrl } from '../content/url.ts';
-import { formatDate, layout, sectionLabel, type Html, type Site } from './layout.ts';
+import { contentLanguage, formatDate, layout, sectionLabel, t, type Html, type Site } from './layout.ts';
 
 /**
  * Where the reader's banner goes in an article page. The render is cached
@@ -45,6 +45,10 @@ export function renderArticlePage({ site, article, bodyHtml, wordCount, images =
   const image = article.image ? absoluteUrl(site, article.image.src) : undefined;
   const description = article.standfirst ?? article.title;
   const readingMinutes = Math.max(1, Math.round(wordCount / 230));
+  const m = t(site);
+  // The article carries its own language; the interface's words inside it carry the site's.
+  const own = contentLanguage(site, article.language);
+  const ui = own ? contentLanguage({ ...site, language: article.language }, site.language) : '';
   const head = [
     html`<meta property="og:type" content="article">
 <meta property="og:site_name" content="${site.name}">
@@ -54,7 +58,7 @@ export function renderArticlePage({ site, article, bodyHtml, wordCount, images =
 ${article.language.includes('-') ? html`<meta property="og:locale" content="${article.language.replace('-', '_')}">\n` : ''}${
       image ? html`<meta property="og:image" content="${image}">\n<meta property="og:image:alt" content="${article.image!.alt}">\n` : ''}<meta property="article:published_time" content="${article.date}">
 ${article.updated ? html`<meta property="article:modified_time" content="${article.updated}">\n` : ''}${
-      article.section ? html`<meta property="article:section" content="${sectionLabel(article.section)}">\n` : ''}${
+      article.section ? html`<meta property="article:section" content="${sectionLabel(article.section, site)}">\n` : ''}${
       article.tags.map((tag) => html`<meta property="article:tag" content="${tag}">\n`)}<meta name="twitter:card" content="${image ? 'summary_large_image' : 'summary'}">
 <meta name="twitter:title" content="${article.title}">
 <meta name="twitter:description" content="${description}">
@@ -64,22 +68,23 @@ ${image ? html`<meta name="twitter:image" content="${image}">\n<meta name="twitt
   ];
 
   const lead = article.image
-    ? raw(renderFigure(article.image.src, article.image.alt, article.image.caption, article.image.credit, { eager: true, info: images, galleryLink }))
+    ? raw(renderFigure(article.image.src, article.image.alt, article.image.caption, article.image.credit, {
+      eager: true, info: images, galleryLink, galleryLabels: { open: m.openInGallery, image: m.galleryImage },
+    }))
     : '';
-  const body = html`${preview ? html`<div class="wrap"><p class="preview-notice" role="status"><strong>Preview.</strong> ${
-    article.draft ? 'This draft is not published: readers cannot see it.' : 'This is how the published article looks.'} Do not share this link.</p></div>\n` : ''}<article class="article"${
-    article.language !== 'en' ? html` lang="${article.language}"` : ''} aria-labelledby="article-title">
+  const body = html`${preview ? html`<div class="wrap"><p class="preview-notice" role="status"><strong>${m.previewLabel}</strong> ${
+    article.draft ? m.previewDraft : m.previewPublished} ${m.previewDoNotShare}</p></div>\n` : ''}<article class="article"${own} aria-labelledby="article-title">
 <header class="article-header">
-${article.section ? html`<p class="kicker"><a href="/sections/${article.section}">${sectionLabel(article.section)}</a></p>\n` : ''}<h1 id="article-title">${article.title}</h1>
+${article.section ? html`<p class="kicker"${ui}><a href="/sections/${article.section}">${sectionLabel(article.section, site)}</a></p>\n` : ''}<h1 id="article-title">${article.title}</h1>
 ${article.standfirst ? html`<p class="standfirst">${article.standfirst}</p>\n` : ''}</header>
-${lead}<div class="article-meta">
-${article.authors.length ? html`<p class="byline">By ${byline(article.authors)}</p>\n` : ''}<p class="dateline">${dateline(site, article)}</p>
-<p class="reading-time">${readingMinutes} min read</p>
-</div>
+${lead}<div class="article-meta"${ui}>
+${article.authors.length ? html`<p class="byline">${m.by} ${byline(article.authors, m.and)}</p>\n` : ''}<p class="dateline">${dateline(site, article)}</p>
+<p class="reading-time">${m.minutesRead(readingMinutes)}</p>
+${article.corrections.length ? html`<p class="corrected-notice"><a href="#corrections">${m.correctedNotice}</a></p>\n` : ''}</div>
 <div class="article-body">
 ${raw(bodyHtml)}</div>
-${article.tags.length ? html`<footer class="article-footer"><h2 class="visually-hidden">Topics</h2><ul class="tags">${
-    article.tags.map((t) => html`<li><a href="/tags/${nameSlug(t)}">${t}</a></li>`)}</ul></footer>\n` : ''}</article>
+${article.corrections.length ? correctionsBox(site, article, ui) : ''}${article.tags.length ? html`<footer class="article-footer"><h2 class="visually-hidden"${ui}>${m.topics}</h2><ul class="tags">${
+    article.tags.map((tag) => html`<li><a href="/tags/${nameSlug(tag)}">${tag}</a></li>`)}</ul></footer>\n` : ''}</article>
 ${raw(BANNER_SLOT)}` as HtmlEscapedString;
 
   return layout({
@@ -87,7 +92,6 @@ ${raw(BANNER_SLOT)}` as HtmlEscapedString;
     title: `${article.title} | ${site.name}`,
     description,
     canonicalPath: path,
-    language: article.language,
     head,
     banner: true,
     ...(article.section && { current: `/sections/${article.section}` }),
@@ -96,18 +100,32 @@ ${raw(BANNER_SLOT)}` as HtmlEscapedString;
   });
 }
 
-function byline(authors: Author[]): HtmlEscapedString {
+/**
+ * The corrections, oldest first, each dated, under a heading in the site's
+ * language (`ui`: its `lang` when the article is in another). Their text is
+ * inline markdown, made safe by `renderNote`.
+ */
+function correctionsBox(site: Site, article: ArticleMeta, ui: HtmlEscapedString | string): HtmlEscapedString {
+  return html`<aside class="corrections" id="corrections" aria-labelledby="corrections-heading">
+<h2 id="corrections-heading"${ui}>${t(site).corrections}</h2>
+<ol>
+${article.corrections.map((c) => html`<li><p class="correction-date"${ui}><time datetime="${c.date}">${formatDate(c.date, site)}</time></p><p>${raw(renderNote(c.text).html)}</p></li>\n`)}</ol>
+</aside>
+` as HtmlEscapedString;
+}
+
+function byline(authors: Author[], and: string): HtmlEscapedString {
   const parts: (string | Html)[] = [];
   authors.forEach((a, i) => {
-    if (i > 0) parts.push(i === authors.length - 1 ? ' and ' : ', ');
+    if (i > 0) parts.push(i === authors.length - 1 ? ` ${and} ` : ', ');
     parts.push(html`<a rel="author" href="/authors/${nameSlug(a.name)}">${a.name}</a>`);
   });
   return html`${parts}` as HtmlEscapedString;
 }
 
 function dateline(site: Site, article: ArticleMeta): HtmlEscapedString {
-  return html`<time datetime="${article.date}">${formatDate(article.date, site.timeZone)}</time>${
-    article.updated ? html`<span class="updated">Updated <time datetime="${article.updated}">${formatDate(article.updated, site.timeZone)}</time></span>` : ''
+  return html`<time datetime="${article.date}">${formatDate(article.date, site)}</time>${
+    article.updated ? html`<span class="updated">${t(site).updated} <time datetime="${article.updated}">${formatDate(article.updated, site)}</time></span>` : ''
   }` as HtmlEscapedString;
 }
 
@@ -132,8 +150,11 @@ function newsArticleJsonLd(site: Site, article: ArticleMeta, url: string, image:
     publisher: { '@type': 'Organization', name: site.name, url: `${site.origin}/` },
     mainEntityOfPage: { '@type': 'WebPage', '@id': url },
     inLanguage: article.language,
-    ...(article.section && { articleSection: sectionLabel(article.section) }),
+    ...(article.section && { articleSection: sectionLabel(article.section, site) }),
     ...(article.tags.length && { keywords: article.tags.join(', ') }),
+    ...(article.corrections.length && {
+      correction: article.corrections.map((c) => ({ '@type': 'CorrectionComment', datePublished: c.date, text: renderNote(c.text).text })),
+    }),
     isAccessibleForFree: true,
   };
 }

@@ -3,7 +3,8 @@
  * its children, the news sitemap and robots.txt. Pure functions of what the
  * index returned.
  */
-import type { Site } from './layout.ts';
+import { nameSlug } from '../content/slug.ts';
+import { t, type Site } from './layout.ts';
 import type { ListEntry } from './list-page.ts';
 
 // Characters XML 1.0 forbids outright, which escaping cannot fix.
@@ -30,27 +31,90 @@ export interface FeedScope {
   title?: string;
 }
 
+/**
+ * A `tag:` URI (RFC 4151) for something on the site: the same whichever
+ * host the feed was fetched from, so a feed reader never sees an entry twice.
+ * `year` is when it was first published; `specific` is its path.
+ */
+export function tagUri(site: Site, year: string, specific: string): string {
+  return `tag:${site.tagAuthority},${year}:${specific}`;
+}
+
 /** An Atom 1.0 feed of the newest published entries (already sorted, newest first, and cut to length). */
 export function renderFeed(site: Site, latest: ListEntry[], scope: FeedScope = { path: '/feed.xml', page: '/' }): string {
-  const updated = latest.reduce((max, e) => Math.max(max, Date.parse(e.updated ?? e.date)), 0);
   const items = latest.map((e) => {
     const url = `${site.origin}/articles/${e.slug}`;
-    return `<entry>
+    return `<entry xml:lang="${escapeXml(e.language)}">
 <title>${escapeXml(e.title)}</title>
 <link rel="alternate" type="text/html" href="${escapeXml(url)}"/>
-<id>${escapeXml(url)}</id>
+<id>${escapeXml(tagUri(site, e.date.slice(0, 4), `/articles/${e.slug}`))}</id>
 <published>${rfc3339(e.date)}</published>
 <updated>${rfc3339(e.updated ?? e.date)}</updated>
-${e.standfirst ? `<summary>${escapeXml(e.standfirst)}</summary>\n` : ''}${e.section ? `<category term="${escapeXml(e.section)}"/>\n` : ''}</entry>`;
+${(e.authors ?? []).map((name) => `<author><name>${escapeXml(name)}</name><uri>${escapeXml(`${site.origin}/authors/${nameSlug(name)}`)}</uri></author>\n`).join('')}${
+  e.standfirst ? `<summary>${escapeXml(e.standfirst)}</summary>\n` : ''}${e.section ? `<category term="${escapeXml(e.section)}"/>\n` : ''}</entry>`;
   });
+  const m = t(site);
+  return atomFeed(site, {
+    title: scope.title ? `${site.name}: ${scope.title}` : site.name,
+    subtitle: m.feedSubtitle(site.name, scope.title),
+    path: scope.path,
+    page: scope.page,
+    updated: latest.reduce((max, e) => Math.max(max, Date.parse(e.updated ?? e.date)), 0),
+  }, items);
+}
+
+/** A correction, as `/corrections` and its feed list it. */
+export interface CorrectionEntry {
+  slug: string;
+  /** Its place among the article's corrections, from 0: with the slug, what names it. */
+  position: number;
+  /** When it was made (ISO 8601, as written). */
+  correctedDate: string;
+  /** What it says, as safe inline HTML (`renderNote`). */
+  html: string;
+  title: string;
+  /** The article's first-published date. */
+  date: string;
+  language: string;
+  section?: string;
+}
+
+/** The Atom feed of the newest corrections: one entry per correction, linking to the corrected article's box. */
+export function renderCorrectionsFeed(site: Site, corrections: CorrectionEntry[]): string {
+  const m = t(site);
+  const items = corrections.map((e) => {
+    const url = `${site.origin}/articles/${e.slug}#corrections`;
+    return `<entry xml:lang="${escapeXml(e.language)}">
+<title>${escapeXml(m.correctionFeedTitle(e.title))}</title>
+<link rel="alternate" type="text/html" href="${escapeXml(url)}"/>
+<id>${escapeXml(tagUri(site, e.date.slice(0, 4), `/articles/${e.slug}/corrections/${e.position + 1}`))}</id>
+<published>${rfc3339(e.correctedDate)}</published>
+<updated>${rfc3339(e.correctedDate)}</updated>
+<content type="html">${escapeXml(e.html)}</content>
+</entry>`;
+  });
+  return atomFeed(site, {
+    title: `${site.name}: ${m.corrections}`,
+    subtitle: m.correctionsDescription(site.name),
+    path: CORRECTIONS_FEED_PATH,
+    page: CORRECTIONS_PATH,
+    updated: corrections.reduce((max, e) => Math.max(max, Date.parse(e.correctedDate)), 0),
+  }, items);
+}
+
+export const CORRECTIONS_PATH = '/corrections';
+export const CORRECTIONS_FEED_PATH = '/corrections/feed.xml';
+
+/** The feed around its entries: in the site's language, by the site, with its own `tag:` id. */
+function atomFeed(site: Site, feed: { title: string; subtitle: string; path: string; page: string; updated: number }, items: string[]): string {
   return `<?xml version="1.0" encoding="utf-8"?>
-<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en">
-<title>${escapeXml(scope.title ? `${site.name}: ${scope.title}` : site.name)}</title>
-<subtitle>The latest ${scope.title ? `${escapeXml(scope.title)} ` : ''}reporting from ${escapeXml(site.name)}</subtitle>
-<link rel="self" type="application/atom+xml" href="${escapeXml(site.origin + scope.path)}"/>
-<link rel="alternate" type="text/html" href="${escapeXml(site.origin + scope.page)}"/>
-<id>${escapeXml(site.origin + scope.page)}</id>
-<updated>${rfc3339(new Date(updated || 0).toISOString())}</updated>
+<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${escapeXml(site.language)}">
+<title>${escapeXml(feed.title)}</title>
+<subtitle>${escapeXml(feed.subtitle)}</subtitle>
+<link rel="self" type="application/atom+xml" href="${escapeXml(site.origin + feed.path)}"/>
+<link rel="alternate" type="text/html" href="${escapeXml(site.origin + feed.page)}"/>
+<id>${escapeXml(tagUri(site, '2026', feed.path))}</id>
+<updated>${rfc3339(new Date(feed.updated || 0).toISOString())}</updated>
 <author><name>${escapeXml(site.name)}</name></author>
 ${items.join('\n')}
 </feed>

@@ -7,7 +7,7 @@
 import { html } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import type { Container } from '../content/fronts.ts';
-import { layout, type EditionLinks, type Site } from './layout.ts';
+import { layout, t, type EditionLinks, type Site } from './layout.ts';
 import { card, type ListEntry } from './list-page.ts';
 
 export interface FrontPageData {
@@ -46,14 +46,15 @@ ${entries.map((e, j) => card(site, e, {
 </section>
 `;
   });
+  const m = t(site);
   const body = html`<div class="wrap front">
 <h1 class="visually-hidden">${site.name}: ${editions.current.title}</h1>
-${containers.length === 0 ? html`<p>Nothing has been published yet.</p>\n` : sections}<p class="front-more"><a href="/latest">All the latest news</a></p>
+${containers.length === 0 ? html`<p>${m.nothingPublished}</p>\n` : sections}<p class="front-more"><a href="/latest">${m.allLatest}</a></p>
 </div>` as HtmlEscapedString;
   return layout({
     site,
     title: `${site.name}: ${editions.current.title}`,
-    description: `The ${editions.current.title} of ${site.name}: the day's news, chosen by its editors.`,
+    description: m.editionDescription(editions.current.title, site.name),
     canonicalPath: path,
     editions,
     alternates,

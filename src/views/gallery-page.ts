@@ -5,7 +5,7 @@ import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import type { ArticleMeta } from '../content/article.ts';
 import type { GalleryImage } from '../content/markdown.ts';
-import { layout, type Site } from './layout.ts';
+import { contentLanguage, layout, t, type Site } from './layout.ts';
 
 /** Data for an article's gallery page. */
 export interface GalleryPageData {
@@ -26,6 +26,8 @@ export function renderGalleryPage({ site, article, images, articleHref }: Galler
   const articlePath = `/articles/${article.slug}`;
   const back = articleHref ?? articlePath;
   const count = images.length;
+  const m = t(site);
+  const own = contentLanguage(site, article.language);
   const items = images.map((image, i) => {
     const n = i + 1;
     const size = image.width && image.height ? html` width="${image.width}" height="${image.height}"` : '';
@@ -34,28 +36,27 @@ export function renderGalleryPage({ site, article, images, articleHref }: Galler
     return html`<li class="gallery-item" id="image-${n}">
 <figure>
 <img src="${image.src}" alt="${image.alt}"${size}${srcset}${loading} decoding="async">
-<figcaption><span class="gallery-count">${n} of ${count}</span>${image.caption ? html` ${image.caption}` : ''}${image.credit ? html` <span class="credit">${image.credit}</span>` : ''}</figcaption>
+<figcaption><span class="gallery-count">${m.imageOf(n, count)}</span>${image.caption ? (own ? html` <span${own}>${image.caption}</span>` : html` ${image.caption}`) : ''}${image.credit ? html` <span class="credit">${image.credit}</span>` : ''}</figcaption>
 </figure>
-<nav class="gallery-nav" aria-label="Image ${n} of ${count}">${n > 1 ? html`<a href="#image-${n - 1}">← Previous<span class="visually-hidden"> image</span></a>` : html`<span></span>`}${
-  n < count ? html`<a href="#image-${n + 1}">Next<span class="visually-hidden"> image</span> →</a>` : html`<a href="${back}">Back to the article</a>`}</nav>
+<nav class="gallery-nav" aria-label="${m.galleryNav(n, count)}">${n > 1 ? html`<a href="#image-${n - 1}">${m.previous}<span class="visually-hidden"> ${m.imageWord}</span></a>` : html`<span></span>`}${
+  n < count ? html`<a href="#image-${n + 1}">${m.next}<span class="visually-hidden"> ${m.imageWord}</span> →</a>` : html`<a href="${back}">${m.backToArticle}</a>`}</nav>
 </li>
 `;
   });
   const body = html`<div class="gallery-page">
 <header class="wrap gallery-header">
-<p class="kicker">Gallery</p>
-<h1 class="page-title">${article.title}</h1>
-<p class="gallery-meta"><a href="${back}">← Back to the article</a> <span>${count} ${count === 1 ? 'image' : 'images'}</span></p>
+<p class="kicker">${m.gallery}</p>
+<h1 class="page-title"${own}>${article.title}</h1>
+<p class="gallery-meta"><a href="${back}">← ${m.backToArticle}</a> <span>${m.imageCount(count)}</span></p>
 </header>
-<ol class="gallery" tabindex="0" aria-label="Images, one at a time: scroll sideways, or use the arrow keys or the links under each image">
+<ol class="gallery" tabindex="0" aria-label="${m.galleryStrip}">
 ${items}</ol>
 </div>` as HtmlEscapedString;
   return layout({
     site,
-    title: `Gallery: ${article.title} | ${site.name}`,
-    description: `The pictures of “${article.title}”, full size.`,
+    title: `${m.galleryTitle(article.title)} | ${site.name}`,
+    description: m.galleryDescription(article.title),
     canonicalPath: articlePath,
-    language: article.language,
     ...(articleHref && { robots: 'noindex, nofollow' }),
     ...(article.section && { current: `/sections/${article.section}` }),
     body,

@@ -6,11 +6,13 @@ import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import type { ArticleSummary } from '../content/article.ts';
 import { safeUrl } from '../content/url.ts';
-import { formatDate, layout, pagination, sectionLabel, type EditionLinks, type Site } from './layout.ts';
+import { contentLanguage, formatDate, layout, pagination, sectionLabel, t, type EditionLinks, type Site } from './layout.ts';
 
 /** What a list, a feed or a search result shows of one article. */
 export interface ListEntry extends ArticleSummary {
   language: string;
+  /** The byline's names, in order (feeds name them). */
+  authors?: string[];
 }
 
 /** Which list a page shows. */
@@ -36,10 +38,10 @@ export function listFeedPath(view: ListView): string {
 }
 
 /** What a list is called: the page heading, and what its feed covers. */
-export function listTitle(view: ListView): string {
+export function listTitle(site: Site, view: ListView): string {
   switch (view.kind) {
-    case 'front': return 'Latest news';
-    case 'section': return sectionLabel(view.section);
+    case 'front': return t(site).latestNews;
+    case 'section': return sectionLabel(view.section, site);
     case 'tag': case 'author': return view.name;
   }
 }
@@ -59,8 +61,9 @@ export interface ListPageData {
 export function renderListPage({ site, view, entries, page, pageCount, asFront }: ListPageData): string {
   const base = listPath(view);
   const pagePath = (n: number) => (n === 1 ? asFront?.path ?? base : `${base}?page=${n}`);
-  const heading = listTitle(view);
-  const kicker = view.kind === 'tag' ? 'Topic' : view.kind === 'author' ? 'Author' : undefined;
+  const m = t(site);
+  const heading = listTitle(site, view);
+  const kicker = view.kind === 'tag' ? m.topic : view.kind === 'author' ? m.author : undefined;
   const head = [
     page > 1 ? html`<link rel="prev" href="${pagePath(page - 1)}">\n` : '',
     page < pageCount ? html`<link rel="next" href="${pagePath(page + 1)}">\n` : '',
@@ -69,24 +72,25 @@ export function renderListPage({ site, view, entries, page, pageCount, asFront }
   const ownPage = view.kind === 'author' && view.url ? safeUrl(view.url) : null;
   const body = html`<div class="wrap">
 <header class="list-header">
-${kicker ? html`<p class="kicker">${kicker}</p>\n` : ''}<h1 class="page-title">${heading}${page > 1 ? html` <span class="page-number">page ${page}</span>` : ''}</h1>
-${ownPage ? html`<p class="list-links"><a rel="me" href="${ownPage}">${view.kind === 'author' ? `${view.name}’s own page` : ''}</a></p>\n` : ''}<p class="list-links"><a class="feed-link" href="${listFeedPath(view)}">Atom feed</a></p>
+${kicker ? html`<p class="kicker">${kicker}</p>\n` : ''}<h1 class="page-title">${heading}${page > 1 ? html` <span class="page-number">${m.pageNumber(page)}</span>` : ''}</h1>
+${ownPage ? html`<p class="list-links"><a rel="me" href="${ownPage}">${view.kind === 'author' ? m.authorsOwnPage(view.name) : ''}</a></p>\n` : ''}<p class="list-links"><a class="feed-link" href="${listFeedPath(view)}">${m.atomFeed}</a></p>
 </header>
-${entries.length === 0 ? html`<p>Nothing has been published yet.</p>` : html`<ol class="cards">
+${entries.length === 0 ? html`<p>${m.nothingPublished}</p>` : html`<ol class="cards">
 ${entries.map((e, i) => card(site, e, { heading: 'h2', size: page === 1 && i === 0 ? 'lead' : 'top', showSection: view.kind !== 'section' }))}</ol>`}
-${pagination(page, pageCount, pagePath)}
+${pagination(site, page, pageCount, pagePath)}
 </div>` as HtmlEscapedString;
+  const paged = (title: string) => (page > 1 ? m.titledPage(title, page) : title);
   const titles: Record<ListView['kind'], string> = {
-    front: page > 1 ? `Latest news, page ${page} | ${site.name}` : `${site.name}: latest news`,
-    section: `${heading}${page > 1 ? `, page ${page}` : ''} | ${site.name}`,
-    tag: `${heading}${page > 1 ? `, page ${page}` : ''}: the latest | ${site.name}`,
-    author: `${heading}${page > 1 ? `, page ${page}` : ''} | ${site.name}`,
+    front: page > 1 ? `${m.titledPage(heading, page)} | ${site.name}` : m.frontTitle(site.name),
+    section: `${paged(heading)} | ${site.name}`,
+    tag: `${m.topicTitle(paged(heading))} | ${site.name}`,
+    author: `${paged(heading)} | ${site.name}`,
   };
   const descriptions: Record<ListView['kind'], string> = {
-    front: `The latest reporting from ${site.name}.`,
-    section: `The latest ${heading.toLowerCase()} reporting from ${site.name}.`,
-    tag: `The latest reporting on ${heading} from ${site.name}.`,
-    author: `Articles by ${heading} for ${site.name}.`,
+    front: m.latestDescription(site.name),
+    section: m.sectionDescription(heading, site.name),
+    tag: m.topicDescription(heading, site.name),
+    author: m.authorDescription(heading, site.name),
   };
   return layout({
     site,
@@ -115,10 +119,11 @@ export function card(site: Site, e: ListEntry, { heading, size, showSection }: C
   const src = size !== 'compact' && e.image ? safeUrl(e.image.src, 'image') : null;
   const lead = size === 'lead';
   const h = raw(heading);
+  const own = contentLanguage(site, e.language);
   return html`<li class="card${lead ? ' card-lead' : size === 'compact' ? ' card-compact' : ''}"><article aria-labelledby="${id}">
-${src ? html`<img src="${src}" alt="${e.image!.alt}" width="1200" height="800"${lead ? raw(' fetchpriority="high"') : raw(' loading="lazy"')} decoding="async">\n` : ''}<div class="card-text">
-${showSection && e.section ? html`<p class="kicker">${sectionLabel(e.section)}</p>\n` : ''}<${h} id="${id}"><a href="/articles/${e.slug}">${e.title}</a></${h}>
-${e.standfirst && size !== 'compact' ? html`<p class="card-standfirst">${e.standfirst}</p>\n` : ''}<p class="card-date"><time datetime="${e.date}">${formatDate(e.date, site.timeZone)}</time></p>
+${src ? html`<img src="${src}" alt="${e.image!.alt}"${own} width="1200" height="800"${lead ? raw(' fetchpriority="high"') : raw(' loading="lazy"')} decoding="async">\n` : ''}<div class="card-text">
+${showSection && e.section ? html`<p class="kicker">${sectionLabel(e.section, site)}</p>\n` : ''}<${h} id="${id}"${own}><a href="/articles/${e.slug}">${e.title}</a></${h}>
+${e.standfirst && size !== 'compact' ? html`<p class="card-standfirst"${own}>${e.standfirst}</p>\n` : ''}<p class="card-date"><time datetime="${e.date}">${formatDate(e.date, site)}</time></p>
 </div>
 </article></li>
 ` as HtmlEscapedString;

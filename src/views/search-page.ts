@@ -5,7 +5,7 @@
 import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import { escapeHtml } from '../content/markdown.ts';
-import { formatDate, layout, pagination, sectionLabel, type Site } from './layout.ts';
+import { contentLanguage, formatDate, layout, pagination, sectionLabel, t, type Site } from './layout.ts';
 import type { ListEntry } from './list-page.ts';
 
 /** A search result: a card's headline, section and date, and a snippet of the body. */
@@ -32,24 +32,25 @@ export interface SearchPageData {
 /** The search page: the form, then the results with their snippets. Never indexed by search engines. */
 export function renderSearchPage({ site, query, typed, results, total, more, page, pageCount }: SearchPageData): string {
   const pagePath = (n: number) => `/search?q=${encodeURIComponent(query).replace(/%20/g, '+')}${n > 1 ? `&page=${n}` : ''}`;
-  const count = `${total.toLocaleString('en-GB')}${more ? '+' : ''} result${total === 1 && !more ? '' : 's'}`;
+  const m = t(site);
+  const count = m.results(total, more);
   const body = html`<div class="wrap search">
-<h1 class="page-title">${query ? html`Search results for <q>${query}</q>` : 'Search'}</h1>
+<h1 class="page-title">${query ? html`${m.searchResultsFor} <q>${query}</q>` : m.search}</h1>
 <form class="search-form" role="search" action="/search" method="get">
-<label for="search-q">Search for words in headlines, summaries and articles</label>
-<div class="search-row"><input id="search-q" type="search" name="q" value="${query}" maxlength="200"><button type="submit">Search</button></div>
+<label for="search-q">${m.searchFormLabel}</label>
+<div class="search-row"><input id="search-q" type="search" name="q" value="${query}" maxlength="200"><button type="submit">${m.searchButton}</button></div>
 </form>
 ${query
-    ? html`<p class="search-count" role="status">${count}${page > 1 ? html`, page ${page}` : ''}</p>
+    ? html`<p class="search-count" role="status">${page > 1 ? m.titledPage(count, page) : count}</p>
 ${results.length ? html`<ol class="results">
-${results.map((r) => result(site, r))}</ol>` : html`<p>No published article contains all of these words. Try fewer or different words.</p>`}
-${pagination(page, pageCount, pagePath)}`
-    : html`<p>${typed ? 'Searches look for words: letters and numbers. Try a word or two.' : 'Type a word or two above and press Search.'}</p>`}
+${results.map((r) => result(site, r))}</ol>` : html`<p>${m.noResults}</p>`}
+${pagination(site, page, pageCount, pagePath)}`
+    : html`<p>${typed ? m.searchWords : m.searchStart}</p>`}
 </div>` as HtmlEscapedString;
   return layout({
     site,
-    title: query ? `${query}: search${page > 1 ? `, page ${page}` : ''} | ${site.name}` : `Search | ${site.name}`,
-    description: `Search ${site.name}.`,
+    title: query ? `${page > 1 ? m.titledPage(m.searchTitle(query), page) : m.searchTitle(query)} | ${site.name}` : `${m.search} | ${site.name}`,
+    description: m.searchDescription(site.name),
     canonicalPath: query ? pagePath(page) : '/search',
     robots: 'noindex, follow',
     query,
@@ -58,9 +59,10 @@ ${pagination(page, pageCount, pagePath)}`
 }
 
 function result(site: Site, r: SearchHit): HtmlEscapedString {
+  const own = contentLanguage(site, r.language);
   return html`<li class="result"><article>
-${r.section ? html`<p class="kicker">${sectionLabel(r.section)}</p>\n` : ''}<h2><a href="/articles/${r.slug}">${r.title}</a></h2>
-${r.snippet ? html`<p class="snippet">${raw(highlight(r.snippet))}</p>\n` : ''}<p class="card-date"><time datetime="${r.date}">${formatDate(r.date, site.timeZone)}</time></p>
+${r.section ? html`<p class="kicker">${sectionLabel(r.section, site)}</p>\n` : ''}<h2${own}><a href="/articles/${r.slug}">${r.title}</a></h2>
+${r.snippet ? html`<p class="snippet"${own}>${raw(highlight(r.snippet))}</p>\n` : ''}<p class="card-date"><time datetime="${r.date}">${formatDate(r.date, site)}</time></p>
 </article></li>
 ` as HtmlEscapedString;
 }

@@ -30,7 +30,7 @@ a:hover { color: var(--accent); }
 img { max-width: 100%; height: auto; }
 h1, h2, h3, h4 { line-height: 1.15; letter-spacing: -.01em; text-wrap: balance; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
-.skip-link { position: absolute; left: .5rem; top: -10rem; z-index: 10; padding: .6rem 1rem; background: var(--paper); font: 600 1rem var(--sans); }
+.skip-link { position: absolute; inset-inline-start: .5rem; top: -10rem; z-index: 10; padding: .6rem 1rem; background: var(--paper); font: 600 1rem var(--sans); }
 .skip-link:focus { top: .5rem; }
 .wrap { max-width: 76rem; margin-inline: auto; padding-inline: 1rem; }
 .masthead { border-top: 4px solid var(--accent); }
@@ -58,6 +58,21 @@ main:focus { outline: none; }
 .byline { flex-basis: 100%; font-weight: 600; }
 .dateline, .reading-time { color: var(--muted); }
 .dateline .updated::before { content: " · "; }
+.corrected-notice { flex-basis: 100%; font-weight: 600; }
+.corrected-notice a { color: var(--accent); }
+.corrections { margin: 2rem 0 1.5rem; padding: 1rem 1.2rem; border-inline-start: 4px solid var(--accent); background: var(--tint); color: var(--tint-ink); font: .95rem/1.5 var(--sans); }
+.corrections h2 { margin: 0 0 .5rem; font: 700 .85rem/1.3 var(--sans); letter-spacing: .08em; text-transform: uppercase; }
+.corrections ol { margin: 0; padding: 0; list-style: none; }
+.corrections li + li { margin-top: .75rem; padding-top: .75rem; border-top: 1px solid var(--rule); }
+.corrections p { margin: 0; }
+.correction-date { font-weight: 600; }
+.corrections-list { margin: 0; padding: 0; list-style: none; max-width: var(--column); }
+.correction-item { padding-block: 1rem; border-bottom: 1px solid var(--rule); }
+.correction-item h2 { margin: .2rem 0 .4rem; font-size: 1.3rem; }
+.correction-item p { margin: 0; }
+.correction-item .correction-date { font: 600 .85rem/1.4 var(--sans); color: var(--muted); }
+.list-intro { max-width: var(--column); color: var(--muted); }
+.gone-reason { padding: .7rem 1rem; border-inline-start: 4px solid var(--accent); background: var(--tint); color: var(--tint-ink); }
 figure { margin: 2rem 0; }
 figure img { display: block; width: 100%; background: var(--tint); }
 figcaption { margin-top: .5rem; font: .85rem/1.45 var(--sans); color: var(--muted); }
@@ -67,11 +82,11 @@ figcaption { margin-top: .5rem; font: .85rem/1.45 var(--sans); color: var(--mute
 .article-body h2 { margin: 2.2rem 0 .6rem; font-size: 1.55rem; }
 .article-body h3 { margin: 1.8rem 0 .5rem; font-size: 1.25rem; }
 .article-body a { text-decoration-color: var(--accent); }
-.article-body blockquote { margin: 1.75rem 0; padding-left: 1.1rem; border-left: 3px solid var(--accent); font-style: italic; }
+.article-body blockquote { margin: 1.75rem 0; padding-inline-start: 1.1rem; border-inline-start: 3px solid var(--accent); font-style: italic; }
 .article-body pre { overflow-x: auto; padding: .8rem; background: var(--tint); font-size: .9rem; }
 .article-body code { font: .88em ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; }
 .article-body table { display: block; width: 100%; overflow-x: auto; margin: 1.5rem 0; border-collapse: collapse; font: .95rem/1.4 var(--sans); }
-.article-body th, .article-body td { padding: .45rem .7rem; border-bottom: 1px solid var(--rule); text-align: left; }
+.article-body th, .article-body td { padding: .45rem .7rem; border-bottom: 1px solid var(--rule); text-align: start; }
 .article-body th { border-bottom-width: 2px; }
 .article-body hr { margin: 2.5rem 0; border: 0; border-top: 1px solid var(--rule); }
 .article-footer { margin-top: 2rem; }
@@ -107,7 +122,7 @@ mark { background: var(--mark); color: inherit; padding-inline: .1em; border-rad
 .gallery-item figure { margin: 0; }
 .gallery-item img { display: block; width: 100%; height: min(72vh, 56rem); height: min(72svh, 56rem); object-fit: contain; background: var(--tint); }
 .gallery-item figcaption { max-width: 60rem; margin: .6rem auto 0; }
-.gallery-count { margin-right: .3rem; font-weight: 700; color: var(--ink); }
+.gallery-count { margin-inline-end: .3rem; font-weight: 700; color: var(--ink); }
 .gallery-nav { display: flex; justify-content: space-between; gap: 1rem; width: 100%; max-width: 60rem; margin: .5rem auto 0; font: 1rem/1.4 var(--sans); }
 .gallery-nav a { display: inline-block; padding: .6rem .1rem; }
 @media (prefers-reduced-motion: no-preference) { .gallery { scroll-behavior: smooth; } }
@@ -121,7 +136,7 @@ mark { background: var(--mark); color: inherit; padding-inline: .1em; border-rad
 .button:hover { color: var(--button-ink); filter: brightness(1.1); }
 .button-secondary { background: transparent; color: var(--tint-ink); border: 2px solid currentColor; }
 .button-secondary:hover { color: var(--tint-ink); }
-.support-dismiss { display: none; position: absolute; top: .4rem; right: .4rem; width: 2.75rem; height: 2.75rem; align-items: center; justify-content: center; border: 0; border-radius: 50%; background: transparent; color: var(--tint-ink); font: 1.6rem/1 var(--sans); cursor: pointer; }
+.support-dismiss { display: none; position: absolute; top: .4rem; inset-inline-end: .4rem; width: 2.75rem; height: 2.75rem; align-items: center; justify-content: center; border: 0; border-radius: 50%; background: transparent; color: var(--tint-ink); font: 1.6rem/1 var(--sans); cursor: pointer; }
 .support-dismiss:hover { background: var(--paper); }
 .js .support-dismiss { display: inline-flex; }
 .support-hidden .support { display: none; }
@@ -157,7 +172,7 @@ mark { background: var(--mark); color: inherit; padding-inline: .1em; border-rad
 .pagination { display: flex; justify-content: space-between; align-items: center; gap: 1rem; margin-top: 2.5rem; padding-top: 1rem; border-top: 1px solid var(--rule); font: 1rem/1.4 var(--sans); }
 .pagination a { display: inline-block; padding: .5rem 0; }
 .notice { max-width: calc(var(--column) + 2rem); }
-.notice-links { padding-left: 1.2rem; }
+.notice-links { padding-inline-start: 1.2rem; }
 .notice-links li { margin-bottom: .35rem; }
 .preview-notice { max-width: var(--column); margin: 0 auto 1.5rem; padding: .7rem 1rem; border: 2px dashed var(--accent); font: .95rem/1.45 var(--sans); }
 .site-footer { padding-block: 2rem 2.5rem; border-top: 1px solid var(--rule); font: .9rem/1.5 var(--sans); color: var(--muted); }
@@ -178,7 +193,7 @@ mark { background: var(--mark); color: inherit; padding-inline: .1em; border-rad
 `.trim();
 
 /** Bump when page markup changes in a way nothing else versions (templates are code: on Cloudflare, the deploy id covers them). */
-export const TEMPLATE_VERSION = '3';
+export const TEMPLATE_VERSION = '4';
 
 /** Changes whenever the stylesheet does, so its URL can be cached forever. */
 export const STYLESHEET_VERSION = fingerprint(STYLESHEET);

@@ -38,7 +38,7 @@ describe('derived values', () => {
 describe('the page version', () => {
   // A value other than the default for every setting that exists.
   const changed: Record<string, string> = {
-    SITE_NAME: 'Herald', SITE_URL: 'https://herald.example', REGION_HEADERS: 'X-Country', BROWSER_MAX_AGE: '61',
+    SITE_NAME: 'Herald', SITE_LANGUAGE: 'fr', SITE_URL: 'https://herald.example', REGION_HEADERS: 'X-Country', BROWSER_MAX_AGE: '61',
     CDN_MAX_AGE: '301', STALE_WHILE_REVALIDATE: '61', STALE_IF_ERROR: '86401', NOT_FOUND_MAX_AGE: '31', KV_CACHE_TTL: '61',
     KV_TIMEOUT_MS: '2001', ISOLATE_CACHE_TTL: '6', RENDER_CACHE_MB: '33', INDEX_PAGE_SIZE: '21', TIME_ZONE: 'Asia/Tokyo',
     SECTIONS: 'world', IMAGE_RESIZING: 'cloudflare', D1_TIMEOUT_MS: '2001', FEED_SIZE: '31', SEARCH_MAX_AGE: '61',

@@ -18,7 +18,7 @@ const START = Date.UTC(2021, 0, 1);
 function meta(n: number, at: number): ArticleMeta {
   return {
     slug: `wide/story-${String(n).padStart(5, '0')}`, title: `Wide story ${n}`,
-    date: new Date(at).toISOString().replace('.000Z', 'Z'), authors: [], tags: [], section: 'wide', language: 'en', draft: false,
+    date: new Date(at).toISOString().replace('.000Z', 'Z'), authors: [], tags: [], section: 'wide', language: 'en', draft: false, corrections: [], aliases: [],
   };
 }
 

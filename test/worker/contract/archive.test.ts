@@ -26,8 +26,10 @@ function meta(n: number, overrides: Partial<ArticleMeta> = {}): ArticleMeta {
     section: n % 2 ? 'odd' : 'even',
     language: 'en',
     draft: false,
+    corrections: [],
+    aliases: [],
     ...overrides,
-  };
+  } as ArticleMeta;
 }
 
 async function index(metas: ArticleMeta[]): Promise<void> {

@@ -2,6 +2,7 @@
 import { env, exports } from 'cloudflare:workers';
 import app from '../../../src/index.ts';
 import type { ArticleMeta } from '../../../src/content/article.ts';
+import type { Site } from '../../../src/views/layout.ts';
 import { prepareBody } from '../../../src/content/markdown.ts';
 import { indexDb } from '../../../src/storage/index-db.ts';
 import type { IndexRow } from '../../../src/storage/index-rows.ts';
@@ -102,7 +103,9 @@ export async function waitForIndexed(slug: string, hash?: string, tries = 100): 
 }
 
 /** A site for the view tests: a time zone with summer time, and a two-word section. */
-export const TEST_SITE = { name: 'Broadsheet', origin: 'https://news.test', timeZone: 'Europe/London', sections: ['world', 'arts-and-culture'] };
+export const TEST_SITE: Site = {
+  name: 'Broadsheet', origin: 'https://news.test', timeZone: 'Europe/London', sections: ['world', 'arts-and-culture'], language: 'en', tagAuthority: 'news.test',
+};
 
 /** Front matter with markup where a careless template would let it through. */
 export const TEST_ARTICLE: ArticleMeta = {
@@ -114,6 +117,8 @@ export const TEST_ARTICLE: ArticleMeta = {
   tags: ['x'],
   language: 'en',
   draft: false,
+  corrections: [],
+  aliases: [],
 };
 
 /** The first 33 bytes of a PNG of the given size: enough for its dimensions to be read. */

@@ -27,7 +27,9 @@ describe('renderArticlePage', () => {
 
   it('marks the language of a non-English article', () => {
     const fr = renderArticlePage({ site, article: { ...meta, language: 'fr' }, bodyHtml: '', wordCount: 1 });
-    expect(fr).toContain('<html lang="fr">');
+    // The page is in the site's language; the article carries its own.
+    expect(fr).toContain('<html lang="en">');
+    expect(fr).toContain('<article class="article" lang="fr"');
   });
 });
 
