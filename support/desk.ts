@@ -66,9 +66,11 @@ export function deskAt(dir: string) {
       return { code, output: lines.join('\n') };
     },
     /** `npm run unpublish` of `slugs`; its exit code and output. */
-    async unpublish(slugs: string[], { purge, settleMs }: { purge?: PurgeTargets; settleMs?: number } = {}) {
+    async unpublish(slugs: string[], { purge, settleMs, takedown }: { purge?: PurgeTargets; settleMs?: number; takedown?: { reason: string | null } } = {}) {
       const lines: string[] = [];
-      const code = await unpublish({ slugs, target, runner: wrangler, log: (l) => lines.push(l), ...(purge && { purge }), ...(settleMs !== undefined && { settleMs }) });
+      const code = await unpublish({
+        slugs, target, runner: wrangler, log: (l) => lines.push(l), ...(purge && { purge }), ...(settleMs !== undefined && { settleMs }), ...(takedown && { takedown }),
+      });
       return { code, output: lines.join('\n') };
     },
     /** What the local index holds, slug to hash. */

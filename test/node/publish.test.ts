@@ -416,5 +416,9 @@ describe('articles/', () => {
     expect(await readFile(path.join(shipped, 'banners.yaml'), 'utf8')).toContain('UK');
     // The fronts file validates against the shipped articles, every curated slug among them.
     expect(result.fronts).toBeDefined();
+    // An article updated and corrected twice, one moved from an old slug, one in a right-to-left language.
+    expect(articles.some((a) => a.updated && a.corrections.length >= 2)).toBe(true);
+    expect(articles.some((a) => a.aliases.length > 0)).toBe(true);
+    expect(articles.some((a) => a.language === 'ar')).toBe(true);
   });
 });
