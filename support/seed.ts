@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { loadContent } from '../src/cli/content.ts';
 import { indexRow, type IndexRow } from '../src/storage/index-rows.ts';
-import { NEXT_REVISION_SQL, writeRowsStatements } from '../src/storage/index-sql.ts';
+import { NEXT_REVISION_SQL, removeSlugsStatements, writeRowsStatements } from '../src/storage/index-sql.ts';
 import { FRONTS_KEY, toMetadata } from '../src/storage/kv-format.ts';
 import { generatedArticle } from './generated.ts';
 import { published } from './published.ts';
@@ -67,4 +67,11 @@ export async function seedGenerated(worker: WorkerServer, count: number, bytes =
   await Promise.all(batch);
   await indexRows(worker, rows);
   return slugs;
+}
+
+/** Takes `slug` down as `npm run unpublish -- --gone --reason` does, so it answers 410 with `reason`. */
+export async function seedTakedown(worker: WorkerServer, slug: string, reason: string | null): Promise<void> {
+  await worker.kv.delete(slug);
+  const statements = removeSlugsStatements([slug], { writer: 'editor', trustMs: 0 }, await nextRevision(worker), { reason });
+  await worker.index.batch(statements.map((s) => worker.index.prepare(s.sql).bind(...s.params)));
 }

@@ -8,7 +8,7 @@ import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { previewPath } from '../../src/content/preview-link.ts';
 import { launchChromium } from '../../support/browser.ts';
-import { seedFronts, seedSamples } from '../../support/seed.ts';
+import { seedFronts, seedSamples, seedTakedown } from '../../support/seed.ts';
 import { ROOT, TEST_PREVIEW_SECRET, startWorker, type WorkerServer } from '../../support/worker-server.ts';
 
 /** Where the screenshots go, for a person to look at (named in the README). */
@@ -25,6 +25,7 @@ beforeAll(async () => {
   worker = await startWorker();
   await seedSamples(worker);
   await seedFronts(worker);
+  await seedTakedown(worker, 'local/withdrawn-story', 'The article was removed after a complaint we upheld.');
   browser = await launchChromium();
   pages = {
     'front (UK)': '/',
@@ -40,6 +41,10 @@ beforeAll(async () => {
     search: '/search?q=harbour',
     gallery: '/gallery/science/rock-pool-census',
     'not found': '/articles/no-such-story',
+    'corrected article': '/articles/local/bridge-repairs',
+    corrections: '/corrections',
+    'taken down': '/articles/local/withdrawn-story',
+    'rtl article': '/articles/world/middle-east/amman-rooftop-library',
     'draft preview': await previewPath(TEST_PREVIEW_SECRET, 'business/bakery-cooperative', Date.now()),
   };
   await mkdir(SCREENSHOTS, { recursive: true });
@@ -100,9 +105,10 @@ describe('every kind of page', () => {
   it('loads with no console errors, no CSP violations and no failed requests', async () => {
     for (const [name, path] of Object.entries(pages)) {
       const { context, problems, status } = await open(path, {}, name.includes('US') ? 'US' : 'GB');
-      expect(status, name).toBe(name === 'not found' ? 404 : 200);
-      // Chromium reports the 404 page's own status as a console error; that one is expected.
-      const unexpected = name === 'not found' ? problems.filter((p) => !p.includes('status of 404')) : problems;
+      const expected = name === 'not found' ? 404 : name === 'taken down' ? 410 : 200;
+      expect(status, name).toBe(expected);
+      // Chromium reports an error page's own status as a console error; that one is expected.
+      const unexpected = expected === 200 ? problems : problems.filter((p) => !p.includes(`status of ${expected}`));
       expect(unexpected, name).toEqual([]);
       await context.close();
     }
@@ -318,6 +324,46 @@ describe('the article page', () => {
     expect(await page.locator('aside.support').isVisible()).toBe(false);
     expect(await page.locator('.sections-nav').isVisible()).toBe(false);
     expect(await page.locator('h1').isVisible()).toBe(true);
+    await context.close();
+  });
+});
+
+describe('an article over its lifetime', () => {
+  it('shows its corrections in a labelled box the notice by the date leads to, with JavaScript off', async () => {
+    const { context, page } = await open(pages['corrected article']!, { javaScriptEnabled: false });
+    const box = page.getByRole('complementary', { name: 'Corrections' });
+    expect(await box.isVisible()).toBe(true);
+    expect(await box.locator('li').count()).toBe(2);
+    expect(await page.locator('.dateline .updated').textContent()).toMatch(/^Updated /);
+    await page.locator('.corrected-notice a').click();
+    expect(page.url()).toMatch(/#corrections$/);
+    expect(await box.evaluate((el) => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.top < innerHeight; })).toBe(true);
+    await context.close();
+  });
+
+  it('lays out an Arabic article right to left inside a left-to-right page', async () => {
+    const { context, page } = await open(pages['rtl article']!);
+    const directions = await page.evaluate(() => ({
+      page: getComputedStyle(document.documentElement).direction,
+      article: getComputedStyle(document.querySelector('.article-body')!).direction,
+      title: getComputedStyle(document.querySelector('h1')!).direction,
+      meta: getComputedStyle(document.querySelector('.article-meta')!).direction,
+    }));
+    expect(directions).toEqual({ page: 'ltr', article: 'rtl', title: 'rtl', meta: 'ltr' });
+    // Right to left: the first paragraph's text starts at the column's right edge.
+    const edges = await page.evaluate(() => {
+      const p = document.querySelector('.article-body p')!, column = document.querySelector('.article-body')!;
+      return { text: p.getBoundingClientRect().right, column: column.getBoundingClientRect().right };
+    });
+    expect(Math.abs(edges.text - edges.column)).toBeLessThan(2);
+    await context.close();
+  });
+
+  it('answers a taken-down article with a 410 page that says why', async () => {
+    const { context, page, status } = await open(pages['taken down']!, { javaScriptEnabled: false });
+    expect(status).toBe(410);
+    expect(await page.locator('h1').textContent()).toBe('This article has been removed');
+    expect(await page.locator('.gone-reason').textContent()).toContain('a complaint we upheld');
     await context.close();
   });
 });

@@ -1,5 +1,5 @@
-// Every edition's front, and the pages around it, through the Nu HTML checker
-// (the W3C's validator, run locally from the npm package vnu-jar): no errors.
+// Every edition's front and the pages around it (a corrected article, /corrections, a 410, a right-to-left article)
+// through the Nu HTML checker (the W3C's validator, run locally from the npm package vnu-jar): no errors.
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -7,7 +7,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import vnu from 'vnu-jar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedFronts, seedSamples } from '../../support/seed.ts';
+import { seedFronts, seedSamples, seedTakedown } from '../../support/seed.ts';
 import { startWorker, type WorkerServer } from '../../support/worker-server.ts';
 
 const run = promisify(execFile);
@@ -18,6 +18,7 @@ beforeAll(async () => {
   worker = await startWorker();
   await seedSamples(worker);
   await seedFronts(worker);
+  await seedTakedown(worker, 'local/withdrawn-story', 'Removed after a complaint we upheld.');
   dir = await mkdtemp(path.join(os.tmpdir(), 'broadsheet-vnu-'));
 }, 120_000);
 
@@ -29,14 +30,16 @@ afterAll(async () => {
 interface VnuMessage { type: string; subType?: string; message: string; url: string; lastLine?: number }
 
 describe('the Nu HTML checker', () => {
-  it('finds no errors on each edition\'s front, at / for each edition\'s readers, and on /latest', async () => {
-    const pages: [string, string, string][] = [
-      ['front-uk', '/', 'GB'], ['front-us', '/', 'US'], ['edition-uk', '/editions/uk', 'JP'], ['edition-us', '/editions/us', 'JP'], ['latest', '/latest', 'GB'],
+  it('finds no errors on the fronts, /latest, a corrected article, /corrections, a 410 and a right-to-left article', async () => {
+    const pages: [string, string, string, number][] = [
+      ['front-uk', '/', 'GB', 200], ['front-us', '/', 'US', 200], ['edition-uk', '/editions/uk', 'JP', 200], ['edition-us', '/editions/us', 'JP', 200],
+      ['latest', '/latest', 'GB', 200], ['corrected', '/articles/local/bridge-repairs', 'GB', 200], ['corrections', '/corrections', 'GB', 200],
+      ['gone', '/articles/local/withdrawn-story', 'GB', 410], ['rtl', '/articles/world/middle-east/amman-rooftop-library', 'GB', 200],
     ];
     const files: string[] = [];
-    for (const [name, route, country] of pages) {
+    for (const [name, route, country, status] of pages) {
       const res = await fetch(worker.url + route, { headers: { 'CF-IPCountry': country } });
-      expect(res.status, route).toBe(200);
+      expect(res.status, route).toBe(status);
       const file = path.join(dir, `${name}.html`);
       await writeFile(file, await res.text());
       files.push(file);
