@@ -70,7 +70,7 @@ function parse(slug: string, hash: string, source: string): ParsedArticle {
     const first = result.problems.find((p) => p.severity === 'error') ?? result.problems[0]!;
     return { ok: false, error: `line ${first.line}: ${first.message}` };
   }
-  const { body, bodyLine: _, ...fields } = result.article;
+  const { body, bodyLine: _, correctionLines: _lines, ...fields } = result.article;
   // The key is the article's address, whatever its front matter says.
   return { ok: true, version: { slug, hash, revision: null, meta: { ...fields, slug }, body } };
 }

@@ -10,7 +10,7 @@ import { parseArticle, type Article, type Problem } from '../content/article.ts'
 import { parseBannerFile } from '../content/banner-copy.ts';
 import { parseFrontsFile } from '../content/fronts.ts';
 import { assessMarkdown } from '../content/markdown-guard.ts';
-import { prepareBody } from '../content/markdown.ts';
+import { noteProblems, prepareBody } from '../content/markdown.ts';
 import { MEDIA_PREFIX, contentHash, mediaType } from '../storage/kv-format.ts';
 import { safeUrl } from '../content/url.ts';
 
@@ -207,6 +207,10 @@ function lintBody(article: Article, source: string, file: string, problems: File
     problems.push({ file, line: at(risk.line), severity: 'error', message: risk.message });
     return { images: [], text: '', ok: false };
   }
+  // Corrections hold inline markdown: their links are checked like the body's, and they may not hold pictures.
+  article.corrections.forEach((c, i) => {
+    for (const message of noteProblems(c.text)) problems.push({ file, line: article.correctionLines[i]!, severity: 'error', message: `correction of ${c.date} ${message}` });
+  });
   const prepared = prepareBody(article.body);
   prepared.walk((token) => {
     if (token.type === 'link') {

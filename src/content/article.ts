@@ -7,7 +7,6 @@
  * what editors wrote, so a file that publishes is a file that renders.
  */
 import { BAD_CHARACTERS, boolean, list, map, record, report, text, textOrRecord, type Walk } from './schema.ts';
-import { noteProblems } from './markdown.ts';
 import { SEGMENT_PATTERN, isReserved, isValidSlug } from './slug.ts';
 import { isHttpUrl, safeUrl } from './url.ts';
 import { parseYamlMapping, type Problem } from './yaml-mapping.ts';
@@ -62,6 +61,8 @@ export interface Article extends ArticleMeta {
   body: string;
   /** 1-based line of the file on which the body starts, for reporting. */
   bodyLine: number;
+  /** The line of each correction's text, in the order of `corrections`, for the publisher's checks of it. */
+  correctionLines: number[];
 }
 
 export type ParseResult =
@@ -119,7 +120,7 @@ const FRONT_MATTER = record({
   corrections: list(
     record({
       date: isoDate(true),
-      text: text({ max: 1000, required: 'say what was wrong and what is right now', check: (note) => noteProblems(note)[0] ?? null }),
+      text: text({ max: 1000, required: 'say what was wrong and what is right now' }),
     }, { shape: 'must be a mapping with date and text', unknown: 'error', noun: 'correction' }),
     { max: 20, shape: 'must be a list of {date, text}' },
   ),
@@ -162,6 +163,8 @@ export function parseArticle(source: string, fileSlug: string): ParseResult {
   const bad = body.search(BAD_CHARACTERS);
   if (bad !== -1) report(walk, [], 'body contains a control or invalid character', { line: split.bodyLine + countNewlines(body, bad) });
 
+  // Newest last, as they happened, whatever order they were written in (each with its text's line).
+  const dated = corrections.map((c, i) => ({ ...c, line: walk.lineOf('corrections', i, 'text') })).sort((a, b) => Date.parse(a.date) - Date.parse(b.date));
   const problems = walk.problems.sort((a, b) => a.line - b.line);
   const { title } = fields;
   if (problems.some((p) => p.severity === 'error') || !title || !date) return { ok: false, problems };
@@ -174,8 +177,8 @@ export function parseArticle(source: string, fileSlug: string): ParseResult {
       draft: fields.draft ?? false,
       authors: fields.authors ?? [],
       tags: fields.tags ?? [],
-      // Newest last, as they happened, whatever order they were written in.
-      corrections: corrections.sort((a, b) => Date.parse(a.date) - Date.parse(b.date)),
+      corrections: dated.map(({ date, text }) => ({ date, text })),
+      correctionLines: dated.map((c) => c.line),
       aliases,
       ...(updated && { updated }),
       ...(fields.standfirst && { standfirst: fields.standfirst }),

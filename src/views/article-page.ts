@@ -7,10 +7,10 @@
 import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import type { ArticleMeta, Author } from '../content/article.ts';
-import { NO_IMAGE_INFO, renderFigure, renderNote, type ImageInfo } from '../content/markdown.ts';
+import { NO_IMAGE_INFO, renderFigure, renderNote, type ImageInfo, type RenderedNote } from '../content/markdown.ts';
 import { nameSlug } from '../content/slug.ts';
 import { safeUrl } from '../content/url.ts';
-import { contentLanguage, formatDate, layout, sectionLabel, t, type Html, type Site } from './layout.ts';
+import { contentLanguage, formatDate, languageWithin, layout, sectionLabel, t, type Html, type Site } from './layout.ts';
 
 /**
  * Where the reader's banner goes in an article page. The render is cached
@@ -48,7 +48,9 @@ export function renderArticlePage({ site, article, bodyHtml, wordCount, images =
   const m = t(site);
   // The article carries its own language; the interface's words inside it carry the site's.
   const own = contentLanguage(site, article.language);
-  const ui = own ? contentLanguage({ ...site, language: article.language }, site.language) : '';
+  const ui = languageWithin(site.language, article.language);
+  // Each correction's text rendered once, for the box and for the JSON-LD.
+  const notes = article.corrections.map((c) => ({ date: c.date, ...renderNote(c.text) }));
   const head = [
     html`<meta property="og:type" content="article">
 <meta property="og:site_name" content="${site.name}">
@@ -64,7 +66,7 @@ ${article.updated ? html`<meta property="article:modified_time" content="${artic
 <meta name="twitter:description" content="${description}">
 ${image ? html`<meta name="twitter:image" content="${image}">\n<meta name="twitter:image:alt" content="${article.image!.alt}">\n` : ''}` as HtmlEscapedString,
     // JSON-LD is data, not script; jsonForScript makes "</script>" impossible inside it.
-    html`<script type="application/ld+json">${raw(jsonForScript(newsArticleJsonLd(site, article, url, image)))}</script>\n` as HtmlEscapedString,
+    html`<script type="application/ld+json">${raw(jsonForScript(newsArticleJsonLd(site, article, notes, url, image)))}</script>\n` as HtmlEscapedString,
   ];
 
   const lead = article.image
@@ -83,7 +85,7 @@ ${article.authors.length ? html`<p class="byline">${m.by} ${byline(article.autho
 ${article.corrections.length ? html`<p class="corrected-notice"><a href="#corrections">${m.correctedNotice}</a></p>\n` : ''}</div>
 <div class="article-body">
 ${raw(bodyHtml)}</div>
-${article.corrections.length ? correctionsBox(site, article, ui) : ''}${article.tags.length ? html`<footer class="article-footer"><h2 class="visually-hidden"${ui}>${m.topics}</h2><ul class="tags">${
+${notes.length ? correctionsBox(site, notes, ui) : ''}${article.tags.length ? html`<footer class="article-footer"><h2 class="visually-hidden"${ui}>${m.topics}</h2><ul class="tags">${
     article.tags.map((tag) => html`<li><a href="/tags/${nameSlug(tag)}">${tag}</a></li>`)}</ul></footer>\n` : ''}</article>
 ${raw(BANNER_SLOT)}` as HtmlEscapedString;
 
@@ -100,16 +102,21 @@ ${raw(BANNER_SLOT)}` as HtmlEscapedString;
   });
 }
 
+/** A correction with its text rendered: safe HTML for the box, plain text for the JSON-LD. */
+interface RenderedCorrection extends RenderedNote {
+  date: string;
+}
+
 /**
  * The corrections, oldest first, each dated, under a heading in the site's
  * language (`ui`: its `lang` when the article is in another). Their text is
  * inline markdown, made safe by `renderNote`.
  */
-function correctionsBox(site: Site, article: ArticleMeta, ui: HtmlEscapedString | string): HtmlEscapedString {
+function correctionsBox(site: Site, notes: RenderedCorrection[], ui: HtmlEscapedString | string): HtmlEscapedString {
   return html`<aside class="corrections" id="corrections" aria-labelledby="corrections-heading">
 <h2 id="corrections-heading"${ui}>${t(site).corrections}</h2>
 <ol>
-${article.corrections.map((c) => html`<li><p class="correction-date"${ui}><time datetime="${c.date}">${formatDate(c.date, site)}</time></p><p>${raw(renderNote(c.text).html)}</p></li>\n`)}</ol>
+${notes.map((n) => html`<li><p class="correction-date"${ui}><time datetime="${n.date}">${formatDate(n.date, site)}</time></p><p>${raw(n.html)}</p></li>\n`)}</ol>
 </aside>
 ` as HtmlEscapedString;
 }
@@ -135,7 +142,7 @@ function absoluteUrl(site: Site, src: string): string | undefined {
   return new URL(safe, `${site.origin}/`).href;
 }
 
-function newsArticleJsonLd(site: Site, article: ArticleMeta, url: string, image: string | undefined): object {
+function newsArticleJsonLd(site: Site, article: ArticleMeta, notes: RenderedCorrection[], url: string, image: string | undefined): object {
   return {
     '@context': 'https://schema.org',
     '@type': 'NewsArticle',
@@ -152,8 +159,8 @@ function newsArticleJsonLd(site: Site, article: ArticleMeta, url: string, image:
     inLanguage: article.language,
     ...(article.section && { articleSection: sectionLabel(article.section, site) }),
     ...(article.tags.length && { keywords: article.tags.join(', ') }),
-    ...(article.corrections.length && {
-      correction: article.corrections.map((c) => ({ '@type': 'CorrectionComment', datePublished: c.date, text: renderNote(c.text).text })),
+    ...(notes.length && {
+      correction: notes.map((n) => ({ '@type': 'CorrectionComment', datePublished: n.date, text: n.text })),
     }),
     isAccessibleForFree: true,
   };

@@ -173,8 +173,13 @@ export function formatDate(iso: string, site: Site): string {
 
 /** `lang`, and `dir` where the script needs it, for content in `language` when that is not the site's language; nothing otherwise. */
 export function contentLanguage(site: Site, language: string): HtmlEscapedString | string {
-  if (sameLanguage(language, site.language)) return '';
+  return languageWithin(language, site.language);
+}
+
+/** `lang` (and `dir` when the direction changes) for text in `language` inside text in `around`; nothing when they are the same language. */
+export function languageWithin(language: string, around: string): HtmlEscapedString | string {
+  if (sameLanguage(language, around)) return '';
   const rtl = textDirection(language) === 'rtl';
-  if (rtl === (textDirection(site.language) === 'rtl')) return html` lang="${language}"` as HtmlEscapedString;
+  if (rtl === (textDirection(around) === 'rtl')) return html` lang="${language}"` as HtmlEscapedString;
   return html` lang="${language}" dir="${rtl ? 'rtl' : 'ltr'}"` as HtmlEscapedString;
 }

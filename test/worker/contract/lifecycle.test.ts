@@ -71,6 +71,16 @@ describe('updates and corrections', () => {
     expect(plain).not.toHaveProperty('correction');
   });
 
+  it('renders a plainly uploaded correction with a disallowed link or a picture safely, never as an error', async () => {
+    const slug = 'local/unsafe-correction';
+    await seedArticle(slug, articleFile('title: U\ndate: 2026-11-10\ncorrections:\n  - date: 2026-11-11\n    text: "[click](javascript:alert(1)) and ![a map](/media/x.png) <b>raw</b>"'), { withMetadata: false });
+    const res = await fetchApp(`/articles/${slug}`);
+    expect(res.status).toBe(200);
+    const box = /<aside class="corrections"[\s\S]*?<\/aside>/.exec(await res.text())![0];
+    expect(box).toContain('<p>click and a map &lt;b&gt;raw&lt;/b&gt;</p>');
+    expect(box).not.toMatch(/<img|<a |javascript/);
+  });
+
   it('gives the JSON API the corrections too', async () => {
     const json = await (await fetchApp('/api/articles/local/bridge')).json<{ corrections: { date: string; html: string }[] }>();
     expect(json.corrections.map((c) => c.date)).toEqual(['2026-11-20T12:00:00Z', '2026-11-21T15:45:00Z']);
