@@ -6,6 +6,7 @@
  * throws a {@link ConfigError} naming the variable, which the app's error path
  * turns into an uncached 500 rather than silently running with a guess.
  */
+import type { ImageResizing } from './media/candidates.ts';
 import type { LoadOptions } from './articles/load.ts';
 import { fingerprint } from './content/fingerprint.ts';
 import { SEGMENT_PATTERN, foldToSegment } from './content/slug.ts';
@@ -63,8 +64,8 @@ export interface Settings {
   timeZone: string;
   /** Sections linked from the masthead, in order. */
   sections: string[];
-  /** Whether `/cdn-cgi/image/` resizing is on, for `srcset`. */
-  imageResizing: 'none' | 'cloudflare';
+  /** How raster images are offered resized: the worker's own variants, Cloudflare's `/cdn-cgi/image/`, or not at all. */
+  imageResizing: ImageResizing;
   /** The request header that holds the reader's address, which search's rate limit is keyed by. */
   clientIpHeader: string;
 }
@@ -158,9 +159,9 @@ function parseSettings(env: ConfigVars): Settings {
   if (badSection !== undefined) {
     throw new ConfigError(`SECTIONS must list sections such as "world, arts-and-culture", got ${JSON.stringify(badSection)}`);
   }
-  const imageResizing = text(env, 'IMAGE_RESIZING', 'none');
-  if (imageResizing !== 'none' && imageResizing !== 'cloudflare') {
-    throw new ConfigError(`IMAGE_RESIZING must be "none" or "cloudflare", got ${JSON.stringify(imageResizing)}`);
+  const imageResizing = text(env, 'IMAGE_RESIZING', 'images') as ImageResizing;
+  if (imageResizing !== 'images' && imageResizing !== 'none' && imageResizing !== 'cloudflare') {
+    throw new ConfigError(`IMAGE_RESIZING must be "images", "cloudflare" or "none", got ${JSON.stringify(imageResizing)}`);
   }
   const siteName = text(env, 'SITE_NAME', 'Broadsheet');
   const siteLanguage = text(env, 'SITE_LANGUAGE', 'en');
@@ -207,7 +208,10 @@ function parseSettings(env: ConfigVars): Settings {
 /** The site at `origin`: its name, language, time zone and sections. */
 export function siteOf(settings: Settings, origin: string): Site {
   const tagAuthority = settings.siteUrl ? new URL(settings.siteUrl).hostname : `${foldToSegment(settings.siteName) || 'site'}.invalid`;
-  return { name: settings.siteName, origin, timeZone: settings.timeZone, sections: settings.sections, language: settings.siteLanguage, tagAuthority };
+  return {
+    name: settings.siteName, origin, timeZone: settings.timeZone, sections: settings.sections, language: settings.siteLanguage, tagAuthority,
+    imageResizing: settings.imageResizing,
+  };
 }
 
 /**

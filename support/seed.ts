@@ -3,6 +3,7 @@
  * articles and their media exactly as `npm run publish` would write them, plus
  * generated articles for volume.
  */
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadContent } from '../src/cli/content.ts';
 import { indexRow, type IndexRow } from '../src/storage/index-rows.ts';
@@ -30,13 +31,13 @@ export async function nextRevision(worker: WorkerServer): Promise<number> {
   return (await worker.index.prepare(NEXT_REVISION_SQL).first<number>('revision'))!;
 }
 
-/** Writes `articles/` (articles, media, banners) into the worker's KV and index; returns the published slugs. */
+/** Writes `articles/` (articles and banners into KV and the index, media into R2); returns the published slugs. */
 export async function seedSamples(worker: WorkerServer): Promise<string[]> {
   const root = path.join(ROOT, 'articles');
   const content = await loadContent(root, [root]);
   if (content.problems.some((p) => p.severity === 'error')) throw new Error('articles/ does not validate');
   const revision = await nextRevision(worker);
-  for (const m of content.media) await worker.kv.put(m.key, m.bytes, { metadata: { v: 1, hash: m.hash } });
+  for (const m of content.media) await worker.media.put(m.key, await readFile(m.file), { httpMetadata: { contentType: m.type } });
   for (const a of content.articles) await worker.kv.put(a.article.slug, a.source, { metadata: toMetadata(a.article, a.hash, revision) });
   await indexRows(worker, content.articles.map((a) => indexRow(a.article, a.hash, a.text, revision)));
   return content.articles.filter((a) => !a.article.draft).map((a) => a.article.slug);

@@ -1,6 +1,6 @@
 /**
  * The worker exactly as deployed (wrangler's dry-run bundle), run in workerd
- * through Miniflare's API with its own KV, on a loopback port. Used by the
+ * through Miniflare's API with its own KV, D1, R2 and Images, on a loopback port. Used by the
  * end-to-end tests and the benchmark; no wrangler dev proxy in between.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -35,6 +35,8 @@ export interface WorkerServer {
   kv: Awaited<ReturnType<Miniflare['getKVNamespace']>>;
   /** The D1 index, migrated. Calls from Node cost ~16 ms each: write in batches. */
   index: Awaited<ReturnType<Miniflare['getD1Database']>>;
+  /** The MEDIA bucket, in the same local state wrangler's `r2` commands write. */
+  media: Awaited<ReturnType<Miniflare['getR2Bucket']>>;
   /** Local state, in wrangler's layout. */
   persist: string;
   close(): Promise<void>;
@@ -69,6 +71,8 @@ export async function startWorker(options: WorkerOptions = {}): Promise<WorkerSe
   if (!namespace) throw new Error('wrangler.toml has no ARTICLES KV namespace');
   const database = config.d1_databases.find((db: { binding: string }) => db.binding === 'INDEX');
   if (!database) throw new Error('wrangler.toml has no INDEX D1 database');
+  const bucket = config.r2_buckets.find((b: { binding: string }) => b.binding === 'MEDIA');
+  if (!bucket?.bucket_name) throw new Error('wrangler.toml has no MEDIA R2 bucket');
   const main = {
     name: 'broadsheet',
     modules: true,
@@ -77,6 +81,9 @@ export async function startWorker(options: WorkerOptions = {}): Promise<WorkerSe
     compatibilityDate: config.compatibility_date,
     kvNamespaces: { ARTICLES: namespace.id ?? namespace.binding },
     d1Databases: { INDEX: database.database_id ?? database.binding },
+    r2Buckets: { MEDIA: bucket.bucket_name },
+    // The Images binding, run locally on sharp.
+    images: { binding: 'IMAGES' },
     bindings: { ...vars, PREVIEW_SECRET: TEST_PREVIEW_SECRET, PURGE_SECRET: TEST_PURGE_SECRET, ...options.vars },
   };
   const mf = new Miniflare({
@@ -89,6 +96,7 @@ export async function startWorker(options: WorkerOptions = {}): Promise<WorkerSe
     ...(options.inspectorPort && { inspectorPort: options.inspectorPort }),
     kvPersist: path.join(persist, 'v3', 'kv'),
     d1Persist: path.join(persist, 'v3', 'd1'),
+    r2Persist: path.join(persist, 'v3', 'r2'),
     // The first worker takes every request no other worker's routes match.
     workers: [
       main,
@@ -105,12 +113,14 @@ export async function startWorker(options: WorkerOptions = {}): Promise<WorkerSe
   const url = (await mf.ready).href.replace(/\/$/, '');
   const kv = await mf.getKVNamespace('ARTICLES', 'broadsheet');
   const index = await mf.getD1Database('INDEX', 'broadsheet');
+  const media = await mf.getR2Bucket('MEDIA', 'broadsheet');
   await applyMigrations(index, path.join(ROOT, database.migrations_dir ?? 'migrations'));
   return {
     url,
     mf,
     kv,
     index,
+    media,
     persist,
     close: async () => {
       await mf.dispose();

@@ -3,14 +3,13 @@
  * isolate while it stays in the render cache: the region-neutral page (split
  * at the banner slot), the page for one region with its banner stitched in,
  * and the gallery. Each does I/O: a cold render reads the sizes of the images
- * it shows from KV. Editors' previews render fresh and are never cached.
+ * it shows from R2 (or KV, before media are migrated). Editors' previews render fresh and are never cached.
  */
-import type { KVNamespace } from '@cloudflare/workers-types';
 import { addToGallery, prepareBody, type GalleryContext } from '../content/markdown.ts';
 import type { Meter } from '../http/server-timing.ts';
 import { imageInfo, loadImageSizes, type ImageResizing } from '../media/images.ts';
 import type { RenderedBanner } from '../region/banner.ts';
-import type { KvReadOptions } from '../storage/kv.ts';
+import type { MediaSources } from '../storage/media-store.ts';
 import { BANNER_SLOT, renderArticlePage } from '../views/article-page.ts';
 import { renderGalleryPage } from '../views/gallery-page.ts';
 import { t, type Site } from '../views/layout.ts';
@@ -21,8 +20,8 @@ import type { ArticleRender, ArticleVersion } from './types.ts';
 export interface RenderContext {
   site: Site;
   version: string;
-  kv: KVNamespace;
-  kvOptions: KvReadOptions;
+  /** Where the images' sizes are read from. */
+  media: MediaSources;
   imageResizing: ImageResizing;
   cacheBytes: number;
   /** Counts the media reads a cold render makes. */
@@ -89,7 +88,7 @@ async function renderVersion(version: ArticleVersion, context: RenderContext, ga
   const prepared = prepareBody(version.body);
   const main = version.meta.image;
   const sources = [...prepared.images, ...(main ? [main.src] : [])];
-  const images = imageInfo(await loadImageSizes(context.kv, sources, context.kvOptions, context.meter), context.imageResizing);
+  const images = imageInfo(await loadImageSizes(context.media, sources), context.imageResizing);
   // The main image is the gallery's first picture; the body's follow as they render.
   const m = t(context.site);
   const pictures: GalleryContext = { href: galleryHref, images: [], labels: { open: m.openInGallery, image: m.galleryImage } };

@@ -11,10 +11,12 @@ import { parseBannerFile } from '../content/banner-copy.ts';
 import { parseFrontsFile } from '../content/fronts.ts';
 import { assessMarkdown } from '../content/markdown-guard.ts';
 import { noteProblems, prepareBody } from '../content/markdown.ts';
-import { MEDIA_PREFIX, contentHash, mediaType } from '../storage/kv-format.ts';
 import { safeUrl } from '../content/url.ts';
+import { isImageName } from '../media/formats.ts';
+import { contentHash } from '../storage/kv-format.ts';
+import { checkMediaFile, type MediaFile } from './media.ts';
 
-/** The folder, inside the content root, whose files become `media/<name>` keys. */
+/** The folder, inside the content root, whose files become `media/<name>` in the MEDIA bucket. */
 export const MEDIA_DIR = 'media';
 
 /** The banner copy file, at the top of the content root. */
@@ -36,14 +38,6 @@ export interface ArticleFile {
   media: string[];
   /** The body as plain text, for the search index. */
   text: string;
-}
-
-export interface MediaFile {
-  file: string;
-  /** The KV key, `media/<name>`. */
-  key: string;
-  bytes: Uint8Array;
-  hash: string;
 }
 
 /** An editors' config file that publishes to one KV key: the banner copy, the fronts. */
@@ -77,19 +71,25 @@ export function formatProblem(p: FileProblem, cwd = process.cwd()): string {
 /**
  * Loads and validates articles from `paths` (files or folders, searched for
  * `.md`), taking slugs from paths relative to `contentRoot`. Media the
- * articles show are loaded from `<contentRoot>/media/`.
+ * articles show are loaded from `<contentRoot>/media/`, and so is every file
+ * there when the content root, the media folder or a file in it is named.
  */
 export async function loadContent(contentRoot: string, paths: string[]): Promise<ContentSet> {
   const problems: FileProblem[] = [];
   const files = new Set<string>();
   const bannersPath = path.join(path.resolve(contentRoot), BANNERS_FILE);
   const frontsPath = path.join(path.resolve(contentRoot), FRONTS_FILE);
+  const mediaRoot = path.join(path.resolve(contentRoot), MEDIA_DIR);
   let bannersFile: string | undefined, frontsFile: string | undefined;
+  const mediaNames = new Set<string>();
   for (const p of paths) {
     const resolved = path.resolve(p);
     const info = await stat(resolved).catch(() => null);
     if (!info) problems.push({ file: resolved, line: 1, message: 'no such file or folder', severity: 'error' });
-    else if (info.isDirectory()) {
+    else if (resolved === mediaRoot || resolved.startsWith(mediaRoot + path.sep)) {
+      for (const name of info.isDirectory() ? await mediaFiles(mediaRoot, resolved) : [path.relative(mediaRoot, resolved).split(path.sep).join('/')]) mediaNames.add(name);
+    } else if (info.isDirectory()) {
+      if (resolved === path.resolve(contentRoot)) for (const name of await mediaFiles(mediaRoot, mediaRoot)) mediaNames.add(name);
       for (const f of await markdownFiles(resolved)) files.add(f);
       if (resolved === path.resolve(contentRoot) && (await stat(bannersPath).catch(() => null))) bannersFile = bannersPath;
       if (resolved === path.resolve(contentRoot) && (await stat(frontsPath).catch(() => null))) frontsFile = frontsPath;
@@ -174,11 +174,10 @@ export async function loadContent(contentRoot: string, paths: string[]): Promise
   }
 
   const media: MediaFile[] = [];
-  const wanted = new Set(articles.flatMap((a) => a.media));
-  for (const name of [...wanted].sort()) {
-    const file = path.join(contentRoot, MEDIA_DIR, name);
-    const bytes = await readFile(file).catch(() => null);
-    if (!bytes) {
+  for (const name of new Set(articles.flatMap((a) => a.media))) mediaNames.add(name);
+  for (const name of [...mediaNames].sort()) {
+    const file = path.join(mediaRoot, name);
+    if (!(await stat(file).catch(() => null))?.isFile()) {
       const user = articles.find((a) => a.media.includes(name))!;
       problems.push({
         file: user.file,
@@ -188,7 +187,9 @@ export async function loadContent(contentRoot: string, paths: string[]): Promise
       });
       continue;
     }
-    media.push({ file, key: MEDIA_PREFIX + name, bytes: new Uint8Array(bytes), hash: await contentHash(new Uint8Array(bytes)) });
+    const checked = await checkMediaFile(file, name);
+    if ('problem' in checked) problems.push({ file, line: 1, severity: 'error', message: `media/${name}: ${checked.problem}` });
+    else media.push(checked);
   }
   return { articles, media, ...(banners && { banners }), ...(fronts && { fronts }), problems };
 }
@@ -274,7 +275,7 @@ function mediaReferences(article: Article, bodyImages: string[], source: string,
   for (const src of sources) {
     if (!src.startsWith('/')) continue;
     const name = src.startsWith('/media/') ? src.slice('/media/'.length) : null;
-    if (name && mediaType(name)) {
+    if (name && isImageName(name)) {
       if (!names.includes(name)) names.push(name);
     } else {
       problems.push({
@@ -286,6 +287,15 @@ function mediaReferences(article: Article, bodyImages: string[], source: string,
     }
   }
   return names;
+}
+
+/** Media names of the files under `dir` (inside `mediaRoot`), skipping hidden ones; a name that is not valid is still listed, so it is reported. */
+async function mediaFiles(mediaRoot: string, dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []);
+  return entries
+    .filter((e) => e.isFile() && !e.name.startsWith('.'))
+    .map((e) => path.relative(mediaRoot, path.join(e.parentPath, e.name)).split(path.sep).join('/'))
+    .filter((name) => !name.split('/').some((part) => part.startsWith('.')));
 }
 
 /** 1-based line of the first occurrence of `needle`, or 1. */

@@ -6,10 +6,13 @@
  * 2. Reads what the namespace already holds (one `wrangler kv key list`) and
  *    which versions the D1 index holds, and skips everything whose content
  *    hash is unchanged in each.
- * 3. Writes the rest through `wrangler kv bulk put`: media first, then banner
- *    copy and fronts, then articles with their content hash in the metadata.
+ * 3. Uploads new media to the MEDIA bucket (`wrangler r2 bulk put`), and
+ *    refuses new bytes under a published media name (D1's media table
+ *    records what R2 holds). Then writes the rest through `wrangler kv bulk
+ *    put`: banner copy and fronts, then articles with their content hash in
+ *    the metadata.
  * 4. Writes the index rows of every article whose row is missing or at
- *    another version, and the config files' versions, in one
+ *    another version, the media rows, and the config files' versions, in one
  *    `wrangler d1 execute` (one transaction).
  * 5. Purges what changed from every cache (`purger.ts`): the articles' pages
  *    and every list they leave or join (the fronts among them), every
@@ -23,11 +26,12 @@ import path from 'node:path';
 import { previewPath } from '../content/preview-link.ts';
 import { ARTICLES_TAG, FRONTS_TAG, INDEX_TAG, tagsForChange } from '../content/cache-tags.ts';
 import { indexRow } from '../storage/index-rows.ts';
-import { aliasesAmongStatement, configFileStatement, inlineStatement, removeSlugsStatements } from '../storage/index-sql.ts';
+import { aliasesAmongStatement, configFileStatement, inlineStatement, mediaRowsStatement, removeSlugsStatements } from '../storage/index-sql.ts';
 import { BANNERS_KEY, FRONTS_KEY, revisionOf, toMetadata } from '../storage/kv-format.ts';
 import { runCommand } from './command.ts';
 import { formatProblem, lineOf, loadContent, type ArticleFile, type FileProblem } from './content.ts';
 import { chunkedWriteStatements, describeTarget, executeIndexScript, nextRevision, queryIndex, readIndexed } from './index-writer.ts';
+import { mediaBucketName, mediaRow, readMediaManifest, uploadMedia } from './media.ts';
 import { badTargets, purgeChanged, purgeTargetsFromEnv, settleMsFromConfig, type PurgeTargets } from './purger.ts';
 import { deleteKvKeys, projectWrangler, runOrThrow, targetArgs, type Target, type WranglerRunner } from './wrangler.ts';
 
@@ -55,12 +59,16 @@ export interface PublishOptions {
   settleMs?: number;
 }
 
+/** 1.2 MB, 340 KB: sizes as an editor reads them. */
+function formatBytes(bytes: number): string {
+  return bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1e3))} KB`;
+}
+
 /** One `wrangler kv bulk put` entry. */
 interface BulkEntry {
   key: string;
   value: string;
   metadata?: object;
-  base64?: boolean;
 }
 
 type Change = 'added' | 'updated' | 'unchanged';
@@ -73,7 +81,7 @@ const BATCH_BYTES = 50 * 1024 * 1024;
 export async function publish(options: PublishOptions): Promise<number> {
   const { root, target, runner, log } = options;
   const contentRoot = options.contentRoot ?? path.join(root, 'articles');
-  const where = target.remote ? 'remote KV' : `local KV${target.persistTo ? ` (${target.persistTo})` : ''}`;
+  const where = target.remote ? 'remote KV and R2' : `local KV and R2${target.persistTo ? ` (${target.persistTo})` : ''}`;
   const content = await loadContent(contentRoot, options.paths.length ? options.paths : [contentRoot]);
   for (const problem of content.problems) log(formatProblem(problem));
   const refuse = (problems: (FileProblem | string)[]) => {
@@ -98,12 +106,19 @@ export async function publish(options: PublishOptions): Promise<number> {
     (!present ? 'added' : current === hash ? 'unchanged' : 'updated');
   const changeOf = (key: string, hash: string) => change(existing.has(key), existing.get(key)?.hash, hash);
 
-  // Media URLs are served as immutable: a name, once published, must keep its bytes.
+  // Media URLs are served as immutable: a name, once published, must keep its bytes. What R2 holds
+  // is recorded in D1's media table; before media:migrate, what KV holds (its metadata hash) counts too.
+  const recorded = content.media.length ? await readMediaManifest(runner, target, content.media.map((m) => m.name)) : new Map<string, string>();
+  const media = content.media.map((m) => {
+    const inR2 = recorded.get(m.name);
+    const inKv = existing.get(m.key)?.hash;
+    const held = inR2 ?? inKv;
+    return { ...m, change: (held === undefined || (inR2 === undefined && held === m.hash) ? 'added' : held === m.hash ? 'unchanged' : 'updated') as Change };
+  });
   const conflicts: string[] = [];
-  const media = content.media.map((m) => ({ ...m, change: changeOf(m.key, m.hash) }));
   for (const m of media) {
     if (m.change === 'updated') {
-      conflicts.push(`${path.relative(process.cwd(), m.file)}:1: ${m.key} is already published with different content; ` +
+      conflicts.push(`${path.relative(process.cwd(), m.file)}:1: /media/${m.name} is already published with different content; ` +
         'media are cached as immutable, so save the new version under a new name and point the article at it');
     }
   }
@@ -136,9 +151,6 @@ export async function publish(options: PublishOptions): Promise<number> {
     articles.some((a) => a.change !== 'unchanged');
   const revision = writes && !options.dryRun ? await nextRevision(runner, target) : undefined;
   const entries: BulkEntry[] = [
-    ...media.filter((m) => m.change === 'added').map((m) => ({
-      key: m.key, value: Buffer.from(m.bytes).toString('base64'), base64: true, metadata: { v: 1, hash: m.hash },
-    })),
     ...changedConfigs.map((f) => ({ key: f.key, value: f.source, metadata: { v: 1, hash: f.hash, ...(revision && { rev: revision }) } })),
     ...articles.filter((a) => a.change !== 'unchanged').map((a) => ({
       key: a.article.slug, value: a.source, metadata: toMetadata(a.article, a.hash, revision),
@@ -146,10 +158,14 @@ export async function publish(options: PublishOptions): Promise<number> {
   ];
   // A row follows the revision KV holds: this run's for what it uploads, the key's own for the rest.
   const rows = toIndex.map((a) => indexRow(a.article, a.hash, a.text, a.change === 'unchanged' ? (existing.get(a.article.slug)?.revision ?? revision ?? null) : (revision ?? null)));
+  const newMedia = media.filter((m) => m.change === 'added');
   if (!options.dryRun) {
+    // Media first, so no page that shows them is live before they are.
+    if (newMedia.length) await uploadMedia(runner, target, await mediaBucketName(root, target.env), newMedia);
     await uploadInBatches(runner, target, entries);
     try {
       await executeIndexScript(runner, target, [
+        ...(newMedia.length ? [mediaRowsStatement(newMedia.map((m) => mediaRow(m, 'publish')))] : []),
         ...chunkedWriteStatements(rows, { writer: 'editor', trustMs: 0 }),
         // After the rows, whose aliases the moved articles' old aliases have just been moved on to.
         ...removeSlugsStatements(moves, { writer: 'editor', trustMs: 0 }, revision ?? null),
@@ -174,11 +190,11 @@ export async function publish(options: PublishOptions): Promise<number> {
     log(`  ${a.change.padEnd(9)}  ${a.article.slug}${notes.length ? `  (${notes.join('; ')})` : ''}`);
   }
   for (const slug of moves) log(`  ${'moved'.padEnd(9)}  ${slug} → ${content.articles.find((a) => a.article.aliases.includes(slug))!.article.slug} (now a 301)`);
-  for (const m of media) log(`  ${m.change.padEnd(9)}  ${m.key}`);
+  for (const m of media) log(`  ${m.change.padEnd(9)}  /media/${m.name} (${formatBytes(m.size)}${m.width ? `, ${m.width}×${m.height}` : ''})`);
   for (const f of configs) log(`  ${f.change.padEnd(9)}  ${f.key} (${f.label})`);
   const count = (change: Change) => articles.filter((a) => a.change === change).length;
   log(`${count('added')} added, ${count('updated')} updated, ${count('unchanged')} unchanged` +
-    ` (articles); ${media.filter((m) => m.change === 'added').length} media added; target: ${where}` +
+    ` (articles); ${newMedia.length} media added to R2; target: ${where}` +
     `${options.dryRun ? '; dry run, nothing was uploaded' : ''}.`);
   log(`Index: ${rows.length} row${rows.length === 1 ? '' : 's'} ${options.dryRun ? 'would be written' : 'written'} in ${describeTarget(target)}` +
     ` (${rows.filter((r) => !indexed.has(r.slug)).length} added, ${rows.filter((r) => indexed.has(r.slug)).length} updated).`);

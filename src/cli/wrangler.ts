@@ -13,6 +13,8 @@ export interface WranglerResult {
   code: number;
   stdout: string;
   stderr: string;
+  /** stdout exactly as written, for a command that prints a file (`kv key get`). */
+  stdoutBytes?: Buffer;
 }
 
 export type WranglerRunner = (args: string[]) => Promise<WranglerResult>;
@@ -28,12 +30,15 @@ export function projectWrangler(projectRoot: string): WranglerRunner {
         env: { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1', FORCE_COLOR: '0' },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
-      let stdout = '';
+      const out: Buffer[] = [];
       let stderr = '';
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+      child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
       child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
       child.on('error', reject);
-      child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+      child.on('close', (code) => {
+        const stdoutBytes = Buffer.concat(out);
+        resolve({ code: code ?? 1, stdout: stdoutBytes.toString('utf8'), stderr, stdoutBytes });
+      });
     });
 }
 

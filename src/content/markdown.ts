@@ -23,20 +23,29 @@ export interface Dimensions {
   height: number;
 }
 
+/** Resized candidates for one image: `<source>` sets in better formats, and the `<img>`'s own `srcset`. */
+export interface ImageCandidates {
+  /** Best format first; empty when the `<img>` alone is enough. */
+  sources: { type: string; srcset: string }[];
+  srcset: string;
+}
+
 /**
  * What the renderer knows about images beyond their URL: intrinsic sizes (for
- * `width` and `height`, so nothing shifts as they load) and, where an image
- * service can resize them, a `srcset`.
+ * `width` and `height`, so nothing shifts as they load) and, where images
+ * can be resized, the candidates to offer.
  */
 export interface ImageInfo {
   size(src: string): Dimensions | undefined;
-  srcset(src: string, size: Dimensions): string | undefined;
+  candidates(src: string, size: Dimensions): ImageCandidates | null;
 }
 
-export const NO_IMAGE_INFO: ImageInfo = { size: () => undefined, srcset: () => undefined };
+export const NO_IMAGE_INFO: ImageInfo = { size: () => undefined, candidates: () => null };
 
 /** `sizes` for images in the article column: the column is at most 40rem wide. */
 export const COLUMN_SIZES = '(min-width: 44rem) 40rem, 100vw';
+/** `sizes` for an article's main image, which spans the page up to 60rem. */
+export const LEAD_SIZES = '(min-width: 60rem) 60rem, 100vw';
 
 /** The words of a figure's link to its place in the gallery. */
 export interface GalleryLabels {
@@ -56,8 +65,8 @@ export interface GalleryImage {
   credit?: string;
   width?: number;
   height?: number;
-  /** Candidates from the image-resizing service, when it is on. */
-  srcset?: string;
+  /** Resized candidates, when images are resized. */
+  candidates?: ImageCandidates;
 }
 
 /**
@@ -233,9 +242,9 @@ export function addToGallery(
   if (!context || safe === null) return null;
   const src = encodeUrl(safe);
   const size = info.size(src);
-  const srcset = size ? info.srcset(src, size) : undefined;
+  const candidates = size ? info.candidates(src, size) : null;
   context.images.push({
-    src, alt, ...(caption && { caption }), ...(credit && { credit }), ...(size && { width: size.width, height: size.height }), ...(srcset && { srcset }),
+    src, alt, ...(caption && { caption }), ...(credit && { credit }), ...(size && { width: size.width, height: size.height }), ...(candidates && { candidates }),
   });
   return `${context.href}#image-${context.images.length}`;
 }
@@ -336,12 +345,30 @@ function destination(href: string, context: UrlContext): string | null {
   return url === null ? null : encodeUrl(url);
 }
 
-/** `width`, `height`, `srcset` and `sizes` for an image, where they are known. */
-function sizeAttributes(src: string, info: ImageInfo): string {
+/**
+ * An image as markup: an `<img>` with its intrinsic `width` and `height`
+ * where known, and, when there are resized candidates, a `srcset` with
+ * `sizes`, inside a `<picture>` whose `<source type>` elements offer the
+ * better formats (the browser picks by what it supports, so no response
+ * varies on `Accept`). `src` is an encoded URL; `alt` plain text; `attributes`
+ * ready-made markup (loading, priority, title).
+ */
+export function imageHtml(
+  src: string, alt: string, attributes: string,
+  { size, candidates, sizes }: { size?: Dimensions | undefined; candidates?: ImageCandidates | null | undefined; sizes: string },
+): string {
+  const dimensions = size ? ` width="${size.width}" height="${size.height}"` : '';
+  const set = candidates ? ` srcset="${escapeHtml(candidates.srcset)}" sizes="${sizes}"` : '';
+  const img = `<img src="${escapeHtml(src)}" alt="${escapeHtml(alt)}"${dimensions}${set}${attributes}>`;
+  if (!candidates?.sources.length) return img;
+  const sources = candidates.sources.map((s) => `<source type="${s.type}" srcset="${escapeHtml(s.srcset)}" sizes="${sizes}">`).join('');
+  return `<picture>${sources}${img}</picture>`;
+}
+
+/** {@link imageHtml} for an image of an article (in its column unless `sizes` says otherwise), with what `info` knows of it. */
+function articleImage(src: string, alt: string, attributes: string, info: ImageInfo, sizes = COLUMN_SIZES): string {
   const size = info.size(src);
-  if (!size) return '';
-  const srcset = info.srcset(src, size);
-  return ` width="${size.width}" height="${size.height}"${srcset ? ` srcset="${escapeHtml(srcset)}" sizes="${COLUMN_SIZES}"` : ''}`;
+  return imageHtml(src, alt, attributes, { size, candidates: size ? info.candidates(src, size) : null, sizes });
 }
 
 /** An `<img>`, or the alt text alone when the URL is not allowed. `alt` and `title` are plain text. It joins the gallery too. */
@@ -349,7 +376,7 @@ function renderImage(href: string, alt: string, title?: string | null): string {
   const src = destination(href, 'image');
   if (src === null) return escapeHtml(alt);
   addToGallery(gallery, decodeHTMLStrict(href), alt, title ?? undefined, undefined, images);
-  return `<img src="${escapeHtml(src)}" alt="${escapeHtml(alt)}"${title ? ` title="${escapeHtml(title)}"` : ''}${sizeAttributes(src, images)} loading="lazy" decoding="async">`;
+  return articleImage(src, alt, `${title ? ` title="${escapeHtml(title)}"` : ''} loading="lazy" decoding="async"`, images);
 }
 
 /**
@@ -359,8 +386,8 @@ function renderImage(href: string, alt: string, title?: string | null): string {
  */
 export function renderFigure(
   href: string, alt: string, caption?: string, credit?: string,
-  { eager = false, info = images, galleryLink, galleryLabels = gallery?.labels ?? ENGLISH_GALLERY_LABELS }:
-  { eager?: boolean; info?: ImageInfo; galleryLink?: string | null; galleryLabels?: GalleryLabels } = {},
+  { eager = false, info = images, galleryLink, galleryLabels = gallery?.labels ?? ENGLISH_GALLERY_LABELS, sizes = COLUMN_SIZES }:
+  { eager?: boolean; info?: ImageInfo; galleryLink?: string | null; galleryLabels?: GalleryLabels; sizes?: string } = {},
 ): string {
   const safe = safeUrl(href, 'image');
   const src = safe === null ? null : encodeUrl(safe);
@@ -374,7 +401,7 @@ export function renderFigure(
     ? `<figcaption>${caption ? escapeHtml(caption) : ''}${caption && credit ? ' ' : ''}${
       credit ? `<span class="credit">${escapeHtml(credit)}</span>` : ''}${(caption || credit) && link ? ' ' : ''}${link}</figcaption>`
     : '';
-  return `<figure><img src="${escapeHtml(src)}" alt="${escapeHtml(alt)}"${sizeAttributes(src, info)} ${eager ? 'fetchpriority="high"' : 'loading="lazy"'} decoding="async">${captionHtml}</figure>\n`;
+  return `<figure>${articleImage(src, alt, ` ${eager ? 'fetchpriority="high"' : 'loading="lazy"'} decoding="async"`, info, sizes)}${captionHtml}</figure>\n`;
 }
 
 /**

@@ -52,7 +52,7 @@ export function gateway(pages: Handler): (request: Request, env: Env, ctx?: Exec
     if (path === PURGE_PATH) {
       return handlePurge(request, env.PURGE_SECRET, Date.now(), (body) => (cached ? cached({ props: {} }).purge(body) : purgeWorkersCache(undefined, body)));
     }
-    if (!cached || (request.method !== 'GET' && request.method !== 'HEAD') || bypassesCache(path, request.url)) {
+    if (!cached || (request.method !== 'GET' && request.method !== 'HEAD') || bypassesCache(path, request.url, request.headers.get('Range'))) {
       return pages(request, env, ctx);
     }
     let config: Config;

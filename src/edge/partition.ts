@@ -26,11 +26,15 @@ export function variesByRegion(path: string): boolean {
 
 /**
  * Requests that no cache may answer: editors' signed previews (`private,
- * no-store` anyway) and a gallery opened from one. They go straight to the
- * pages, without a cache lookup.
+ * no-store` anyway) and a gallery opened from one; a media URL with a query
+ * (the pages refuse it with a 400, which the cache would otherwise never
+ * see, keying it without the query) or a byte range (R2 answers ranges
+ * itself, and a cache must not be asked to store a 206). They go straight
+ * to the pages, without a cache lookup.
  */
-export function bypassesCache(path: string, url: string): boolean {
+export function bypassesCache(path: string, url: string, range: string | null = null): boolean {
   if (path.startsWith('/preview/')) return true;
+  if (path.startsWith('/media/')) return range !== null || url.includes('?');
   if (!path.startsWith('/gallery/')) return false;
   const query = url.indexOf('?');
   return query !== -1 && new URLSearchParams(url.slice(query + 1)).has('sig');

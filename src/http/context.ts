@@ -8,6 +8,7 @@ import type { RenderContext } from '../articles/render.ts';
 import { getConfig, siteOf, type Config } from '../config.ts';
 import { fingerprint } from '../content/fingerprint.ts';
 import { indexDb } from '../storage/index-db.ts';
+import type { MediaSources } from '../storage/media-store.ts';
 import type { Site } from '../views/layout.ts';
 import type { AppEnv } from './app-env.ts';
 import { NO_STORE } from './cache-headers.ts';
@@ -61,14 +62,18 @@ export function siteFor(config: Config, url: string): Site {
   return config.site ?? siteOf(config, origin(url));
 }
 
+/** Where this request reads media from: the MEDIA bucket, falling back to KV. */
+export function mediaSources(c: Context<AppEnv>): MediaSources {
+  return { bucket: c.env.MEDIA, kv: c.env.ARTICLES, kvOptions: c.get('config').kvOptions, meter: c.get('meter') };
+}
+
 /** What rendering an article needs, from the request's context. */
 export function renderContext(c: Context<AppEnv>): RenderContext {
   const config = c.get('config');
   return {
     site: c.get('site'),
     version: c.get('version'),
-    kv: c.env.ARTICLES,
-    kvOptions: config.kvOptions,
+    media: mediaSources(c),
     imageResizing: config.imageResizing,
     cacheBytes: config.renderCacheBytes,
     meter: c.get('meter'),

@@ -72,6 +72,16 @@ export function gone(c: Context<AppEnv>, { tags, reason }: { tags: string[]; rea
   return c.html(renderGonePage(c.get('site'), reason), 410, errorHeaders(c, { tags }));
 }
 
+/**
+ * An error about a media URL, as plain text: a width outside the allowlist
+ * or a parameter (400), an image that cannot be resized (422), no such file
+ * (404). Cached briefly like a 404, or not at all when `transient` (the
+ * image service failing may be an outage rather than the file).
+ */
+export function mediaError(c: Context<AppEnv>, status: 400 | 404 | 416 | 422, message: string, { transient = false } = {}): Response {
+  return c.text(`${message}\n`, status, errorHeaders(c, { stale: transient }));
+}
+
 /** The headers of a cacheable error: its short lifetime (none at all when `stale`), and the purge tags of what belongs at the URL. */
 function errorHeaders(c: Context<AppEnv>, { until, tags, stale = false }: { until?: number; tags?: string[]; stale?: boolean }): Record<string, string> {
   const headers: Record<string, string> = {

@@ -5,11 +5,11 @@
  * read as 0 there; locally they are real.
  */
 
-type Storage = 'kv' | 'd1';
+type Storage = 'kv' | 'd1' | 'r2';
 
 export class Meter {
   readonly #start = performance.now();
-  readonly #calls: Record<Storage, { count: number; ms: number }> = { kv: { count: 0, ms: 0 }, d1: { count: 0, ms: 0 } };
+  readonly #calls: Record<Storage, { count: number; ms: number }> = { kv: { count: 0, ms: 0 }, d1: { count: 0, ms: 0 }, r2: { count: 0, ms: 0 } };
   #render: number | undefined;
 
   /** Times one storage call and counts it, whether it succeeds or not. */
@@ -38,14 +38,15 @@ export class Meter {
     }
   }
 
-  /** The header value: `kv;dur=…;desc="N calls", d1;…, render;dur=…, total;dur=…`. */
+  /** The header value: `kv;dur=…;desc="N calls", d1;…, [r2;…,] render;dur=…, total;dur=…` (r2 only when media were read). */
   header(): string {
     const storage = (name: Storage) => {
       const { count, ms } = this.#calls[name];
       return `${name};dur=${ms.toFixed(2)};desc="${count} call${count === 1 ? '' : 's'}"`;
     };
     const total = performance.now() - this.#start;
-    return `${storage('kv')}, ${storage('d1')}, render;dur=${(this.#render ?? 0).toFixed(2)}, total;dur=${total.toFixed(2)}`;
+    const r2 = this.#calls.r2.count ? `${storage('r2')}, ` : '';
+    return `${storage('kv')}, ${storage('d1')}, ${r2}render;dur=${(this.#render ?? 0).toFixed(2)}, total;dur=${total.toFixed(2)}`;
   }
 
   /** Sets the header on a response and returns it. */

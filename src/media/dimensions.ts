@@ -1,7 +1,7 @@
 /**
  * Intrinsic image sizes read from the first bytes of a file, so figures can
  * carry `width` and `height` and the page does not shift as images load.
- * Reads SVG (width/height or viewBox), PNG, GIF, JPEG and WebP headers; any
+ * Reads SVG (width/height or viewBox), PNG, GIF, JPEG, WebP and AVIF headers; any
  * other format, or a file it cannot make sense of, gives null.
  */
 
@@ -27,6 +27,7 @@ export function imageDimensions(bytes: Uint8Array): Dimensions | null {
   }
   if (bytes.length >= 4 && bytes[0] === 0xff && bytes[1] === 0xd8) return jpeg(bytes, view);
   if (bytes.length >= 30 && ascii(0, 4) === 'RIFF' && ascii(8, 4) === 'WEBP') return webp(bytes, view, ascii);
+  if (bytes.length >= 12 && ascii(4, 4) === 'ftyp' && (ascii(8, 4) === 'avif' || ascii(8, 4) === 'avis')) return avif(bytes, view);
   return svg(bytes);
 }
 
@@ -59,6 +60,22 @@ function webp(bytes: Uint8Array, view: DataView, ascii: (at: number, length: num
     return dims(w + 1, h + 1);
   }
   return null;
+}
+
+/**
+ * AVIF (HEIF): the image spatial extents (`ispe`) property of the primary
+ * item, read as the largest `ispe` in the header (tiles and thumbnails are
+ * smaller than the image they belong to).
+ */
+function avif(bytes: Uint8Array, view: DataView): Dimensions | null {
+  let best: Dimensions | null = null;
+  const end = Math.min(bytes.length, 64 * 1024) - 16;
+  for (let i = 12; i < end; i++) {
+    if (bytes[i] !== 0x69 || bytes[i + 1] !== 0x73 || bytes[i + 2] !== 0x70 || bytes[i + 3] !== 0x65) continue; // "ispe"
+    const found = dims(view.getUint32(i + 8), view.getUint32(i + 12));
+    if (found && (!best || found.width * found.height > best.width * best.height)) best = found;
+  }
+  return best;
 }
 
 function svg(bytes: Uint8Array): Dimensions | null {

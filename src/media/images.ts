@@ -1,37 +1,26 @@
 /**
  * Image facts for the renderer: intrinsic sizes of the site's own media, read
  * once per isolate from the first bytes of each file (media never change under
- * a name), and `srcset` candidates when an image-resizing service is on.
+ * a name), with the candidates `candidates.ts` offers for each.
  */
-import type { KVNamespace } from '@cloudflare/workers-types';
-import type { Meter } from '../http/server-timing.ts';
 import type { ImageInfo } from '../content/markdown.ts';
-import { DIMENSION_BYTES, imageDimensions, type Dimensions } from './dimensions.ts';
-import { getMediaHead, type KvReadOptions } from '../storage/kv.ts';
-import { MEDIA_PREFIX, mediaType } from '../storage/kv-format.ts';
 import { LruCache } from '../storage/lru.ts';
+import { mediaKey, readMediaHead, type MediaSources } from '../storage/media-store.ts';
 import { CACHE_BOUNDS } from '../caches.ts';
+import { DIMENSION_BYTES, imageDimensions, type Dimensions } from './dimensions.ts';
+import { imageCandidates, mediaName, type ImageResizing } from './candidates.ts';
 
-/** `IMAGE_RESIZING`: none, or Cloudflare's `/cdn-cgi/image/` service on the zone. */
-export type ImageResizing = 'none' | 'cloudflare';
+export type { ImageResizing } from './candidates.ts';
 
-const WIDTHS = [480, 800, 1200, 1600, 2400];
 // Null for a media name that is missing or not an image we can measure.
 const sizes = new LruCache<Dimensions | null>(CACHE_BOUNDS.imageSizes);
 
-/** The media name behind a `/media/...` URL, or null for anything else. */
-function mediaName(src: string): string | null {
-  if (!src.startsWith('/media/')) return null;
-  const name = src.slice('/media/'.length);
-  return mediaType(name) ? name : null;
-}
-
 /**
  * Sizes of the given image URLs that are our own media. A media file that is
- * missing, unreadable or of an unknown layout simply has no size; a KV failure
- * is not worth failing a page for either.
+ * missing, unreadable or of an unknown layout simply has no size; a storage
+ * failure is not worth failing a page for either.
  */
-export async function loadImageSizes(kv: KVNamespace, srcs: string[], options: KvReadOptions, meter?: Meter): Promise<Map<string, Dimensions>> {
+export async function loadImageSizes(sources: MediaSources, srcs: string[]): Promise<Map<string, Dimensions>> {
   const found = new Map<string, Dimensions>();
   await Promise.all([...new Set(srcs)].map(async (src) => {
     const name = mediaName(src);
@@ -39,10 +28,10 @@ export async function loadImageSizes(kv: KVNamespace, srcs: string[], options: K
     let size = sizes.get(name);
     if (size === undefined) {
       try {
-        const head = await getMediaHead(kv, name, DIMENSION_BYTES, options, meter);
-        size = head ? imageDimensions(head) : null;
+        const read = await readMediaHead(sources, name, DIMENSION_BYTES);
+        size = read ? imageDimensions(read.head) : null;
       } catch (error) {
-        console.warn(JSON.stringify({ event: 'media.size', key: MEDIA_PREFIX + name, error: String(error) }));
+        console.warn(JSON.stringify({ event: 'media.size', key: mediaKey(name), error: String(error) }));
         return;
       }
       sizes.set(name, size);
@@ -56,18 +45,6 @@ export async function loadImageSizes(kv: KVNamespace, srcs: string[], options: K
 export function imageInfo(found: Map<string, Dimensions>, resizing: ImageResizing): ImageInfo {
   return {
     size: (src) => found.get(src),
-    srcset: (src, size) => resizedSrcset(src, size, resizing),
+    candidates: (src, size) => imageCandidates(src, size, resizing),
   };
-}
-
-/**
- * Width candidates from Cloudflare's image service for a raster image of ours:
- * every standard width below the intrinsic one, and the intrinsic one. SVG
- * scales by itself and gets none.
- */
-export function resizedSrcset(src: string, size: Dimensions, resizing: ImageResizing): string | undefined {
-  const name = mediaName(src);
-  if (resizing !== 'cloudflare' || !name || name.endsWith('.svg')) return undefined;
-  const widths = [...WIDTHS.filter((w) => w < size.width), size.width];
-  return widths.map((w) => `/cdn-cgi/image/width=${w},quality=82,format=auto${src} ${w}w`).join(', ');
 }

@@ -245,6 +245,34 @@ export function aliasesAmongStatement(slugs: string[]): Statement {
   return { sql: 'SELECT alias, slug FROM aliases WHERE alias IN (SELECT value FROM json_each(?1))', params: [JSON.stringify(slugs)] };
 }
 
+/** A media file as the `media` table records it (migration 0006). */
+export interface MediaRow {
+  name: string;
+  hash: string;
+  bytes: number;
+  type: string;
+  width: number | null;
+  height: number | null;
+  source: 'publish' | 'migrate';
+}
+
+/** The hashes the media table records for some names (at most a thousand at a time). */
+export function mediaAmongStatement(names: string[]): Statement {
+  return { sql: 'SELECT name, hash FROM media WHERE name IN (SELECT value FROM json_each(?1))', params: [JSON.stringify(names)] };
+}
+
+/** Records media stored in R2, one statement for them all. */
+export function mediaRowsStatement(rows: MediaRow[]): Statement {
+  return {
+    sql: `INSERT INTO media (name, hash, bytes, type, width, height, stored_at, source)
+SELECT j.value ->> 'name', j.value ->> 'hash', j.value ->> 'bytes', j.value ->> 'type', j.value ->> 'width', j.value ->> 'height', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), j.value ->> 'source'
+FROM json_each(?1) AS j WHERE true
+ON CONFLICT (name) DO UPDATE SET hash = excluded.hash, bytes = excluded.bytes, type = excluded.type, width = excluded.width,
+  height = excluded.height, stored_at = excluded.stored_at, source = excluded.source`,
+    params: [JSON.stringify(rows)],
+  };
+}
+
 /** Where an unfinished `npm run reindex` stopped: the last slug it finished, or null. */
 export const REINDEX_STATE_SQL = 'SELECT reindex_after AS after FROM index_state WHERE id = 1';
 

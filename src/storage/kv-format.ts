@@ -32,24 +32,6 @@ export interface ArticleMetadata extends Omit<MetadataEntry, 'slug'> {
   v: 1;
 }
 
-const MEDIA_TYPES: Record<string, string> = {
-  svg: 'image/svg+xml',
-  png: 'image/png',
-  jpg: 'image/jpeg',
-  jpeg: 'image/jpeg',
-  webp: 'image/webp',
-  avif: 'image/avif',
-  gif: 'image/gif',
-};
-
-/** A media file name: lower-case path segments, ending in an extension we serve. */
-export const MEDIA_NAME = /^[a-z0-9][a-z0-9_-]*(?:\.[a-z0-9_-]+)*(?:\/[a-z0-9][a-z0-9_-]*(?:\.[a-z0-9_-]+)*)*\.(svg|png|jpe?g|webp|avif|gif)$/;
-
-/** The Content-Type a media name is served with, or null when not served at all. */
-export function mediaType(name: string): string | null {
-  const match = name.length <= 200 ? MEDIA_NAME.exec(name) : null;
-  return match ? MEDIA_TYPES[match[1]!]! : null;
-}
 
 function indexFields(meta: ArticleMeta): Omit<MetadataEntry, 'hash'> {
   return {

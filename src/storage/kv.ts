@@ -8,7 +8,7 @@ import type { KVNamespace, KVNamespaceListResult } from '@cloudflare/workers-typ
 import type { Meter } from '../http/server-timing.ts';
 import { isValidSlug } from '../content/slug.ts';
 import { StoredContentError, storageCall } from './failures.ts';
-import { MEDIA_PREFIX, contentHash, entryFromMetadata, mediaType, revisionOf } from './kv-format.ts';
+import { contentHash, entryFromMetadata, revisionOf } from './kv-format.ts';
 
 export { StorageUnavailableError, StoredContentError } from './failures.ts';
 export { BANNERS_KEY, FRONTS_KEY, MEDIA_PREFIX } from './kv-format.ts';
@@ -51,51 +51,6 @@ export async function getConfigFile(kv: KVNamespace, key: string, options: KvRea
   const { value, metadata } = await callKv(`get ${key}`, options, meter, () =>
     kv.getWithMetadata(key, { type: 'text', cacheTtl: options.cacheTtl }));
   return value === null ? null : { source: value, revision: revisionOf(metadata) };
-}
-
-/** A media file's body and type; null when missing or of a type not served. */
-export async function getMedia(
-  kv: KVNamespace,
-  name: string,
-  options: KvReadOptions,
-  meter?: Meter,
-): Promise<{ body: ArrayBuffer; contentType: string } | null> {
-  const contentType = mediaType(name);
-  if (!contentType) return null;
-  const value = await callKv(`get ${MEDIA_PREFIX}${name}`, options, meter, () =>
-    kv.get(MEDIA_PREFIX + name, { type: 'arrayBuffer', cacheTtl: options.cacheTtl }),
-  );
-  return value === null ? null : { body: value, contentType };
-}
-
-/** The first `bytes` of a media file (enough to read its size); null when missing. */
-export async function getMediaHead(kv: KVNamespace, name: string, bytes: number, options: KvReadOptions, meter?: Meter): Promise<Uint8Array | null> {
-  const stream = await callKv(`get ${MEDIA_PREFIX}${name}`, options, meter, () =>
-    kv.get(MEDIA_PREFIX + name, { type: 'stream', cacheTtl: options.cacheTtl }),
-  );
-  if (!stream) return null;
-  const reader = stream.getReader();
-  const chunks: Uint8Array[] = [];
-  let length = 0;
-  try {
-    while (length < bytes) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      length += value.byteLength;
-    }
-  } finally {
-    await reader.cancel().catch(() => {});
-  }
-  const head = new Uint8Array(Math.min(length, bytes));
-  let offset = 0;
-  for (const chunk of chunks) {
-    const part = chunk.subarray(0, head.length - offset);
-    head.set(part, offset);
-    offset += part.length;
-    if (offset >= head.length) break;
-  }
-  return head;
 }
 
 /** One page of article keys in KV, in key order, with the content hash and revision their metadata carries (if any). */

@@ -7,7 +7,7 @@
 import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import type { ArticleMeta, Author } from '../content/article.ts';
-import { NO_IMAGE_INFO, renderFigure, renderNote, type ImageInfo, type RenderedNote } from '../content/markdown.ts';
+import { LEAD_SIZES, NO_IMAGE_INFO, renderFigure, renderNote, type ImageInfo, type RenderedNote } from '../content/markdown.ts';
 import { nameSlug } from '../content/slug.ts';
 import { safeUrl } from '../content/url.ts';
 import { contentLanguage, formatDate, languageWithin, layout, sectionLabel, t, type Html, type Site } from './layout.ts';
@@ -71,7 +71,7 @@ ${image ? html`<meta name="twitter:image" content="${image}">\n<meta name="twitt
 
   const lead = article.image
     ? raw(renderFigure(article.image.src, article.image.alt, article.image.caption, article.image.credit, {
-      eager: true, info: images, galleryLink, galleryLabels: { open: m.openInGallery, image: m.galleryImage },
+      eager: true, info: images, galleryLink, galleryLabels: { open: m.openInGallery, image: m.galleryImage }, sizes: LEAD_SIZES,
     }))
     : '';
   const body = html`${preview ? html`<div class="wrap"><p class="preview-notice" role="status"><strong>${m.previewLabel}</strong> ${

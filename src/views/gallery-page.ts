@@ -4,8 +4,11 @@
 import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import type { ArticleMeta } from '../content/article.ts';
-import type { GalleryImage } from '../content/markdown.ts';
+import { imageHtml, type GalleryImage } from '../content/markdown.ts';
 import { contentLanguage, layout, t, type Site } from './layout.ts';
+
+/** A gallery picture is as wide as the screen at most (it is letterboxed to 72% of the screen's height). */
+const GALLERY_SIZES = '100vw';
 
 /** Data for an article's gallery page. */
 export interface GalleryPageData {
@@ -30,12 +33,13 @@ export function renderGalleryPage({ site, article, images, articleHref }: Galler
   const own = contentLanguage(site, article.language);
   const items = images.map((image, i) => {
     const n = i + 1;
-    const size = image.width && image.height ? html` width="${image.width}" height="${image.height}"` : '';
-    const srcset = image.srcset ? html` srcset="${image.srcset}" sizes="100vw"` : '';
-    const loading = n === 1 ? raw(' fetchpriority="high"') : raw(' loading="lazy"');
+    const size = image.width && image.height ? { width: image.width, height: image.height } : undefined;
+    const loading = n === 1 ? ' fetchpriority="high"' : ' loading="lazy"';
+    // The gallery shows each picture at most the full width and 72% of the height of the screen (the stylesheet's .gallery-item img).
+    const picture = imageHtml(image.src, image.alt, `${loading} decoding="async"`, { size, candidates: image.candidates, sizes: GALLERY_SIZES });
     return html`<li class="gallery-item" id="image-${n}">
 <figure>
-<img src="${image.src}" alt="${image.alt}"${size}${srcset}${loading} decoding="async">
+${raw(picture)}
 <figcaption><span class="gallery-count">${m.imageOf(n, count)}</span>${image.caption ? (own ? html` <span${own}>${image.caption}</span>` : html` ${image.caption}`) : ''}${image.credit ? html` <span class="credit">${image.credit}</span>` : ''}</figcaption>
 </figure>
 <nav class="gallery-nav" aria-label="${m.galleryNav(n, count)}">${n > 1 ? html`<a href="#image-${n - 1}">${m.previous}<span class="visually-hidden"> ${m.imageWord}</span></a>` : html`<span></span>`}${

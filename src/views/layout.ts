@@ -4,6 +4,7 @@
  * in, HTML out. Every interpolation goes through `hono/html`, which escapes
  * it; the banner script is a constant allowed by its CSP hash.
  */
+import type { ImageResizing } from '../media/candidates.ts';
 import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import { SUPPORT_SCRIPT } from '../region/banner-script.ts';
@@ -28,6 +29,8 @@ export interface Site {
    * `<site-name>.invalid` when that is not set.
    */
   tagAuthority: string;
+  /** How raster images are offered resized (`IMAGE_RESIZING`); not at all when absent. */
+  imageResizing?: ImageResizing;
 }
 
 /** The interface strings of the site's language. */

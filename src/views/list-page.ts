@@ -5,7 +5,9 @@
 import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import type { ArticleSummary } from '../content/article.ts';
+import { imageHtml } from '../content/markdown.ts';
 import { safeUrl } from '../content/url.ts';
+import { cardCandidates } from '../media/candidates.ts';
 import { contentLanguage, formatDate, layout, pagination, sectionLabel, t, type EditionLinks, type Site } from './layout.ts';
 
 /** What a list, a feed or a search result shows of one article. */
@@ -113,6 +115,17 @@ export interface CardStyle {
   showSection: boolean;
 }
 
+/** How wide a card's picture is shown (the stylesheet's .cards grid): a third of the page, half, or all of it; the lead's 3fr of 5. */
+const CARD_SIZES = '(min-width: 76rem) 24rem, (min-width: 64rem) 31vw, (min-width: 40rem) 48vw, 100vw';
+const LEAD_CARD_SIZES = '(min-width: 76rem) 44rem, (min-width: 64rem) 58vw, 100vw';
+
+/** A card's picture: 3:2 by the stylesheet, whatever the file's own shape (the index does not hold it), with the variants there are. */
+function cardImage(site: Site, src: string, alt: string, attributes: string, lead: boolean): string {
+  return imageHtml(src, alt, attributes, {
+    size: { width: 1200, height: 800 }, candidates: cardCandidates(src, site.imageResizing ?? 'none'), sizes: lead ? LEAD_CARD_SIZES : CARD_SIZES,
+  });
+}
+
 /** One article's card. */
 export function card(site: Site, e: ListEntry, { heading, size, showSection }: CardStyle): HtmlEscapedString {
   const id = `card-${e.slug.replace(/\//g, '--')}`;
@@ -121,7 +134,7 @@ export function card(site: Site, e: ListEntry, { heading, size, showSection }: C
   const h = raw(heading);
   const own = contentLanguage(site, e.language);
   return html`<li class="card${lead ? ' card-lead' : size === 'compact' ? ' card-compact' : ''}"><article aria-labelledby="${id}">
-${src ? html`<img src="${src}" alt="${e.image!.alt}"${own} width="1200" height="800"${lead ? raw(' fetchpriority="high"') : raw(' loading="lazy"')} decoding="async">\n` : ''}<div class="card-text">
+${src ? html`${raw(cardImage(site, src, e.image!.alt, `${String(own)}${lead ? ' fetchpriority="high"' : ' loading="lazy"'} decoding="async"`, lead))}\n` : ''}<div class="card-text">
 ${showSection && e.section ? html`<p class="kicker">${sectionLabel(e.section, site)}</p>\n` : ''}<${h} id="${id}"${own}><a href="/articles/${e.slug}">${e.title}</a></${h}>
 ${e.standfirst && size !== 'compact' ? html`<p class="card-standfirst"${own}>${e.standfirst}</p>\n` : ''}<p class="card-date"><time datetime="${e.date}">${formatDate(e.date, site)}</time></p>
 </div>

@@ -28,6 +28,8 @@ a { color: inherit; text-decoration-thickness: 1px; text-underline-offset: .18em
 a:hover { color: var(--accent); }
 :focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
 img { max-width: 100%; height: auto; }
+/* A <picture> only chooses the file: its <img> is laid out as if it stood alone. */
+picture { display: contents; }
 h1, h2, h3, h4 { line-height: 1.15; letter-spacing: -.01em; text-wrap: balance; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
 .skip-link { position: absolute; inset-inline-start: .5rem; top: -10rem; z-index: 10; padding: .6rem 1rem; background: var(--paper); font: 600 1rem var(--sans); }
@@ -193,7 +195,7 @@ mark { background: var(--mark); color: inherit; padding-inline: .1em; border-rad
 `.trim();
 
 /** Bump when page markup changes in a way nothing else versions (templates are code: on Cloudflare, the deploy id covers them). */
-export const TEMPLATE_VERSION = '4';
+export const TEMPLATE_VERSION = '5';
 
 /** Changes whenever the stylesheet does, so its URL can be cached forever. */
 export const STYLESHEET_VERSION = fingerprint(STYLESHEET);

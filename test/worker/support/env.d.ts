@@ -18,6 +18,8 @@ declare global {
       TEST_MIGRATIONS: D1Migration[];
       /** The CommonMark spec's examples, read by vitest.config.ts from the `commonmark-spec` package. */
       COMMONMARK_EXAMPLES: { markdown: string; html: string; section: string; number: number }[];
+      /** Image bytes, base64, made by vitest.config.ts: a 1600×2000 JPEG photograph, a 900×600 PNG, and the JPEG cut short. */
+      TEST_IMAGES: { jpeg: string; png: string; truncated: string };
     }
   }
 }
