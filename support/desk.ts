@@ -40,7 +40,7 @@ export function deskAt(dir: string) {
   const target = { remote: false, persistTo: state } as const;
   return {
     dir, content, state, target,
-    async write(relative: string, text: string): Promise<string> {
+    async write(relative: string, text: string | Uint8Array): Promise<string> {
       const file = path.join(content, relative);
       await mkdir(path.dirname(file), { recursive: true });
       await writeFile(file, text);
