@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { previewPath } from '../../src/content/preview-link.ts';
+import { VARIANT_WIDTHS } from '../../src/media/variants.ts';
 import { launchChromium } from '../../support/browser.ts';
 import { seedFronts, seedSamples, seedTakedown } from '../../support/seed.ts';
 import { ROOT, TEST_PREVIEW_SECRET, startWorker, type WorkerServer } from '../../support/worker-server.ts';
@@ -16,6 +17,7 @@ export const SCREENSHOTS = path.join(ROOT, 'screenshots');
 
 const ARTICLE = '/articles/local/harbour-ferry-returns';
 const FIGURES = '/articles/science/rock-pool-census';
+const PHOTOS = '/articles/local/fish-quay-first-light';
 let worker: WorkerServer;
 let browser: Browser;
 let pages: Record<string, string>;
@@ -45,6 +47,7 @@ beforeAll(async () => {
     corrections: '/corrections',
     'taken down': '/articles/local/withdrawn-story',
     'rtl article': '/articles/world/middle-east/amman-rooftop-library',
+    'photo article': PHOTOS,
     'draft preview': await previewPath(TEST_PREVIEW_SECRET, 'business/bakery-cooperative', Date.now()),
   };
   await mkdir(SCREENSHOTS, { recursive: true });
@@ -143,6 +146,11 @@ describe('every kind of page', () => {
         // A front's h1 is for screen readers (the masthead names the edition); its first container heading is what shows.
         const heading = name.startsWith('front') || name.startsWith('edition') ? '.container-title' : 'h1';
         expect(await page.locator(heading).first().isVisible(), `${name} at ${width}px`).toBe(true);
+        // A whole-page screenshot scrolls nothing into view: load the lazy pictures first, as a reader scrolling would.
+        await page.evaluate(() => Promise.all([...document.images].map((img) => {
+          img.loading = 'eager';
+          return img.decode().catch(() => {});
+        })));
         const file = `${SCREENSHOTS}/${name.replace(/[^a-z]+/gi, '-').replace(/-$/, '')}-${width}.png`;
         expectPagePng(await page.screenshot({ path: file, fullPage: true }), width, `${name} at ${width}px`);
         await context.close();
@@ -324,6 +332,54 @@ describe('the article page', () => {
     expect(await page.locator('aside.support').isVisible()).toBe(false);
     expect(await page.locator('.sections-nav').isVisible()).toBe(false);
     expect(await page.locator('h1').isVisible()).toBe(true);
+    await context.close();
+  });
+});
+
+describe('photographs', () => {
+  /** The lead picture's chosen file, and every image response the page received, once the lead has loaded. */
+  async function leadChoice(width: number, deviceScaleFactor = 1) {
+    const { context, page } = await open(PHOTOS, { viewport: { width, height: 900 }, deviceScaleFactor });
+    const images: { url: string; type: string | null; bytes: number }[] = [];
+    page.on('response', async (r) => {
+      if (r.request().resourceType() === 'image') images.push({ url: new URL(r.url()).pathname, type: r.headers()['content-type'] ?? null, bytes: (await r.body()).length });
+    });
+    // Reload with the listener on, so every image of the page is seen.
+    await page.reload({ waitUntil: 'load' });
+    const lead = page.locator('.article > figure img').first();
+    await expect.poll(() => lead.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+    const chosen = await lead.evaluate((img: HTMLImageElement) => ({ src: new URL(img.currentSrc).pathname, shown: img.getBoundingClientRect().width }));
+    const shift = await layoutShift(page);
+    await context.close();
+    return { chosen, images, shift };
+  }
+
+  it('are fetched as AVIF at the variant nearest the width they are shown at: 375 px and 1280 px, 1x and 2x', async () => {
+    for (const [width, dpr, expected] of [[375, 1, 400], [375, 2, 960], [1280, 1, 960], [1280, 2, 1920]] as const) {
+      const { chosen, images } = await leadChoice(width, dpr);
+      expect(chosen.src, `${width} px at ${dpr}x`).toBe(`/media/_/${expected}/harbour-first-light.jpg.avif`);
+      // The smallest allowed width at least as wide as the picture is shown, in device pixels.
+      expect(VARIANT_WIDTHS.find((w) => w >= chosen.shown * dpr), `${width} px at ${dpr}x`).toBe(expected);
+      const lead = images.find((i) => i.url === chosen.src)!;
+      expect(lead.type).toBe('image/avif');
+      // The 674 KB original is never fetched.
+      expect(images.map((i) => i.url)).not.toContain('/media/harbour-first-light.jpg');
+    }
+  });
+
+  it('do not shift the layout as they load, and keep their intrinsic width and height', async () => {
+    const { shift } = await leadChoice(375);
+    expect(shift).toBeLessThan(0.01);
+    const html = await (await fetch(worker.url + PHOTOS)).text();
+    expect(html).toMatch(/<img src="\/media\/harbour-first-light\.jpg" [^>]*width="2400" height="1600"/);
+  });
+
+  it('fall back to the original format for a browser that takes neither AVIF nor WebP', async () => {
+    // What such a browser does: it skips both <source> elements and uses the <img>'s own srcset.
+    const { context, page } = await open(PHOTOS, { viewport: { width: 375, height: 900 } });
+    await page.evaluate(() => document.querySelectorAll('.article > figure source').forEach((s) => s.remove()));
+    const lead = page.locator('.article > figure img').first();
+    await expect.poll(() => lead.evaluate((img: HTMLImageElement) => new URL(img.currentSrc).pathname)).toBe('/media/_/400/harbour-first-light.jpg');
     await context.close();
   });
 });
