@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- [--rounds 5] [--seconds 5] [--connections 32] [--out FILE] [--quick] [--archive | --cache | --reindex [--articles N]]`
+ * `npm run bench -- [--rounds 5] [--seconds 5] [--connections 32] [--out FILE] [--quick] [--archive | --cache | --images | --reindex [--articles N]]`
  *
  * Measures Broadsheet against the ceiling of its runtime, in one workerd:
  *
@@ -25,6 +25,7 @@ import { gzipSync } from 'node:zlib';
 import { loadContent } from '../src/cli/content.ts';
 import { archiveReport, formatArchive, type ArchiveReport } from './archive.ts';
 import { cacheReport, formatCache, type CacheReport } from './cache.ts';
+import { formatImages, imagesReport, type ImagesReport } from './images.ts';
 import { formatReindex, reindexReport, type ReindexReport } from './reindex.ts';
 import { seedGenerated, seedSamples } from '../support/seed.ts';
 import { PATHOLOGICAL } from '../support/pathological.ts';
@@ -61,6 +62,8 @@ export interface BenchReport {
   cache?: CacheReport;
   /** A reindex of 10⁵ articles while readers read (bench/reindex.ts). */
   reindex?: ReindexReport;
+  /** Image bytes per page before and after resized variants, and what a variant costs (bench/images.ts). */
+  images?: ImagesReport;
 }
 
 const sizeSlug = (label: string) => label.replace(' ', '').toLowerCase();
@@ -280,6 +283,8 @@ async function main(): Promise<void> {
       archive: { type: 'boolean' }, sizes: { type: 'string' }, samples: { type: 'string' },
       // The cache report alone; the reindex report alone.
       cache: { type: 'boolean' }, reindex: { type: 'boolean' }, articles: { type: 'string' },
+      // The images report alone.
+      images: { type: 'boolean' },
     },
   });
   const quick = values.quick === true;
@@ -289,6 +294,12 @@ async function main(): Promise<void> {
     const result = await reindexReport({ articles: Number(values.articles ?? 100_000) });
     console.log(formatReindex(result));
     if (values.out) await writeFile(values.out, `${JSON.stringify({ reindex: result }, null, 2)}\n`);
+    return;
+  }
+  if (values.images) {
+    const images = await imagesReport();
+    console.log(formatImages(images));
+    if (values.out) await writeFile(values.out, `${JSON.stringify({ images }, null, 2)}\n`);
     return;
   }
   if (values.cache) {
@@ -312,10 +323,12 @@ async function main(): Promise<void> {
   report.archive = await archiveReport(archiveOptions);
   report.cache = await cacheReport(quick ? { requests: 5000 } : {});
   report.reindex = await reindexReport({ articles: quick ? 10_000 : 100_000 });
+  report.images = await imagesReport();
   console.log(formatReport(report));
   console.log(`\n${formatArchive(report.archive)}`);
   console.log(`\n${formatCache(report.cache)}`);
   console.log(`\n${formatReindex(report.reindex)}`);
+  console.log(`\n${formatImages(report.images)}`);
   if (values.out) await writeFile(values.out, `${JSON.stringify(report, null, 2)}\n`);
 }
 
