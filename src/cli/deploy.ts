@@ -9,11 +9,13 @@
  * 2. the worker's required secrets (`[secrets] required`): each one the
  *    worker lacks must be in the environment, and is sent with the deploy
  *    (`--secrets-file`); a missing one stops everything, with how to set it;
- * 3. the D1 migrations: applied before the deploy, so new code never meets
+ * 3. the MEDIA R2 bucket, created when it does not exist (its name is in
+ *    wrangler.toml, and the publish command uploads to it by that name);
+ * 4. the D1 migrations: applied before the deploy, so new code never meets
  *    old tables, except on the very first deploy, when the database does not
  *    exist yet: wrangler creates it (and the KV namespace) during the deploy
  *    (automatic provisioning), and the migrations follow at once;
- * 4. the deploy itself, which also registers the Cron Trigger and turns
+ * 5. the deploy itself, which also registers the Cron Trigger and turns
  *    Workers Cache on.
  *
  * `--dry-run` runs the checks and the read-only questions, and prints what it
@@ -25,6 +27,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { mediaBucketName } from './media.ts';
 import { configuredVar } from './purger.ts';
 import { projectWrangler, type WranglerResult, type WranglerRunner } from './wrangler.ts';
 
@@ -117,8 +120,23 @@ export async function deploy({ root, env, dryRun = false, runner, typecheck, env
   }
   const pending = firstDeploy ? null : !/no migrations to apply/i.test(output);
 
+  // The MEDIA bucket is named in wrangler.toml (the publish command uploads to it by name): create it when missing.
+  step('Checking the MEDIA bucket');
+  const bucket = await mediaBucketName(root, env);
+  const info = await runner(['r2', 'bucket', 'info', bucket, ...envArgs]);
+  let createBucket = false;
+  if (info.code !== 0) {
+    if (!/not exist|not found|10006/i.test(`${info.stdout}${info.stderr}`)) {
+      log(`✗ could not look up the R2 bucket ${bucket}:\n${indent(`${info.stdout}\n${info.stderr}`)}`);
+      log('Nothing was deployed.');
+      return 1;
+    }
+    createBucket = true;
+  }
+
   const apply = ['d1', 'migrations', 'apply', 'INDEX', '--remote', ...envArgs];
   const plan: string[] = [];
+  if (createBucket) plan.push(`create the R2 bucket ${bucket} (wrangler r2 bucket create ${bucket})`);
   if (pending) plan.push(`apply the pending migrations (wrangler ${apply.join(' ')})`);
   plan.push(`deploy ${name}${firstDeploy || !workerExists ? ', creating its KV namespace and D1 database' : ''}${missing.length ? `, with ${missing.join(' and ')}` : ''}`);
   if (firstDeploy) plan.push('apply every migration to the new database');
@@ -128,6 +146,10 @@ export async function deploy({ root, env, dryRun = false, runner, typecheck, env
     return 0;
   }
 
+  if (createBucket) {
+    step(`Creating the R2 bucket ${bucket}`);
+    if (!(await ran(runner, ['r2', 'bucket', 'create', bucket, ...envArgs], log))) return 1;
+  }
   if (pending) {
     step('Applying the pending migrations');
     if (!(await ran(runner, apply, log))) return 1;

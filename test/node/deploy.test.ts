@@ -14,7 +14,7 @@ const ok = (stdout = ''): WranglerResult => ({ code: 0, stdout, stderr: '' });
 const fail = (stderr: string): WranglerResult => ({ code: 1, stdout: '', stderr });
 
 /** A wrangler that answers remote questions as `account` would, and records every command. */
-function standIn(account: { secrets: string[] | null; database: 'missing' | 'current' | 'pending' }) {
+function standIn(account: { secrets: string[] | null; database: 'missing' | 'current' | 'pending'; bucket?: 'missing' }) {
   const commands: string[][] = [];
   const secretFiles: Record<string, string>[] = [];
   const runner = async (args: string[]) => {
@@ -22,6 +22,9 @@ function standIn(account: { secrets: string[] | null; database: 'missing' | 'cur
     const [a, b, c] = args;
     if (a === 'secret' && b === 'list') {
       return account.secrets === null ? fail('✘ [ERROR] This Worker does not exist on your account. [code: 10007]') : ok(JSON.stringify(account.secrets.map((name) => ({ name, type: 'secret_text' }))));
+    }
+    if (a === 'r2' && b === 'bucket' && c === 'info' && account.bucket === 'missing') {
+      return fail('✘ [ERROR] The specified bucket does not exist. [code: 10006]');
     }
     if (a === 'd1' && b === 'migrations' && c === 'list') {
       if (account.database === 'missing') return fail("✘ [ERROR] Couldn't find a D1 DB with the name or binding 'INDEX' in your wrangler.toml file.");
@@ -47,12 +50,12 @@ function run(options: Partial<DeployOptions> & Pick<DeployOptions, 'runner'>) {
 
 describe('npm run deploy', () => {
   it('on a new account: checks, sends the secrets with the first deploy, which creates the database, then migrates it', async () => {
-    const account = standIn({ secrets: null, database: 'missing' });
+    const account = standIn({ secrets: null, database: 'missing', bucket: 'missing' });
     const { code, output } = await run({ runner: account.runner, environ: { PREVIEW_SECRET: 'p', PURGE_SECRET: 'q' } });
     expect(code, output).toBe(0);
     expect(account.steps()).toEqual([
       'types --include-runtime=false --strict-vars=false --check', 'deploy --dry-run --outdir', 'secret list --format json',
-      'd1 migrations list INDEX', 'deploy --secrets-file', 'd1 migrations apply INDEX',
+      'd1 migrations list INDEX', 'r2 bucket info broadsheet-media', 'r2 bucket create broadsheet-media', 'deploy --secrets-file', 'd1 migrations apply INDEX',
     ]);
     expect(account.secretFiles).toEqual([{ PREVIEW_SECRET: 'p', PURGE_SECRET: 'q' }]);
     expect(output).toContain('npm run smoke --');
@@ -62,7 +65,7 @@ describe('npm run deploy', () => {
     const account = standIn({ secrets: ['PREVIEW_SECRET', 'PURGE_SECRET'], database: 'pending' });
     const { code } = await run({ runner: account.runner });
     expect(code).toBe(0);
-    expect(account.steps().slice(-3)).toEqual(['d1 migrations list INDEX', 'd1 migrations apply INDEX', 'deploy']);
+    expect(account.steps().slice(-4)).toEqual(['d1 migrations list INDEX', 'r2 bucket info broadsheet-media', 'd1 migrations apply INDEX', 'deploy']);
     expect(account.secretFiles).toEqual([]);
   });
 
