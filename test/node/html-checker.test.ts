@@ -30,11 +30,12 @@ afterAll(async () => {
 interface VnuMessage { type: string; subType?: string; message: string; url: string; lastLine?: number }
 
 describe('the Nu HTML checker', () => {
-  it('finds no errors on the fronts, /latest, a corrected article, /corrections, a 410 and a right-to-left article', async () => {
+  it('finds no errors on the fronts, /latest, a corrected article, /corrections, a 410, a right-to-left article and a photograph-led article and its gallery', async () => {
     const pages: [string, string, string, number][] = [
       ['front-uk', '/', 'GB', 200], ['front-us', '/', 'US', 200], ['edition-uk', '/editions/uk', 'JP', 200], ['edition-us', '/editions/us', 'JP', 200],
       ['latest', '/latest', 'GB', 200], ['corrected', '/articles/local/bridge-repairs', 'GB', 200], ['corrections', '/corrections', 'GB', 200],
       ['gone', '/articles/local/withdrawn-story', 'GB', 410], ['rtl', '/articles/world/middle-east/amman-rooftop-library', 'GB', 200],
+      ['photographs', '/articles/local/fish-quay-first-light', 'GB', 200], ['photo gallery', '/gallery/local/fish-quay-first-light', 'GB', 200],
     ];
     const files: string[] = [];
     for (const [name, route, country, status] of pages) {
