@@ -38,7 +38,7 @@ export default defineConfig({
             wrangler: { configPath: './wrangler.toml' },
             // The one secret (in production it comes from `wrangler secret put`), and
             // no isolate memo, so a test sees its own writes at once; the memo has its own test.
-            miniflare: { bindings: { PREVIEW_SECRET: 'test-preview-secret', PURGE_SECRET: 'test-purge-secret', ISOLATE_CACHE_TTL: '0', TEST_MIGRATIONS: migrations, COMMONMARK_EXAMPLES: commonmarkExamples, TEST_IMAGES: testImages } },
+            miniflare: { bindings: { PREVIEW_SECRET: 'test-preview-secret', PURGE_SECRET: 'test-purge-secret', ISOLATE_CACHE_TTL: '0', BANNER_LOCAL_COUNTS: 'true', TEST_MIGRATIONS: migrations, COMMONMARK_EXAMPLES: commonmarkExamples, TEST_IMAGES: testImages } },
           }),
         ],
         test: { name: 'worker', include: ['test/worker/**/*.test.ts'], setupFiles: ['test/worker/support/apply-migrations.ts'] },

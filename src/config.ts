@@ -68,6 +68,10 @@ export interface Settings {
   imageResizing: ImageResizing;
   /** The request header that holds the reader's address, which search's rate limit is keyed by. */
   clientIpHeader: string;
+  /** Where a reader's banner test arm comes from: the gateway reading the cookie, or a header a cache in front sets from it. */
+  bannerTestAssignment: 'cookie' | 'header';
+  /** Whether banner events are also counted in D1 (`banner_counts`), for development and tests, where Analytics Engine drops them. */
+  bannerLocalCounts: boolean;
 }
 
 /**
@@ -99,7 +103,7 @@ export const ENV_VARS = [
   'SITE_NAME', 'SITE_LANGUAGE', 'SITE_URL', 'REGION_HEADERS', 'BROWSER_MAX_AGE', 'CDN_MAX_AGE', 'STALE_WHILE_REVALIDATE', 'STALE_IF_ERROR',
   'NOT_FOUND_MAX_AGE', 'KV_CACHE_TTL', 'KV_TIMEOUT_MS', 'ISOLATE_CACHE_TTL', 'RENDER_CACHE_MB', 'INDEX_PAGE_SIZE', 'TIME_ZONE',
   'SECTIONS', 'IMAGE_RESIZING', 'D1_TIMEOUT_MS', 'FEED_SIZE', 'SEARCH_MAX_AGE', 'SITEMAP_URLS', 'LIST_CACHE_MB',
-  'RECONCILE_PAGES', 'RECONCILE_READS', 'CLIENT_IP_HEADER',
+  'RECONCILE_PAGES', 'RECONCILE_READS', 'CLIENT_IP_HEADER', 'BANNER_TEST_ASSIGNMENT', 'BANNER_LOCAL_COUNTS',
 ] as const;
 
 /** The subset of the generated `Env` that configuration reads. */
@@ -163,6 +167,12 @@ function parseSettings(env: ConfigVars): Settings {
   if (imageResizing !== 'images' && imageResizing !== 'none' && imageResizing !== 'cloudflare') {
     throw new ConfigError(`IMAGE_RESIZING must be "images", "cloudflare" or "none", got ${JSON.stringify(imageResizing)}`);
   }
+  const bannerTestAssignment = text(env, 'BANNER_TEST_ASSIGNMENT', 'cookie');
+  if (bannerTestAssignment !== 'cookie' && bannerTestAssignment !== 'header') {
+    throw new ConfigError(`BANNER_TEST_ASSIGNMENT must be "cookie" or "header", got ${JSON.stringify(bannerTestAssignment)}`);
+  }
+  const localCounts = text(env, 'BANNER_LOCAL_COUNTS', 'false');
+  if (localCounts !== 'true' && localCounts !== 'false') throw new ConfigError(`BANNER_LOCAL_COUNTS must be "true" or "false", got ${JSON.stringify(localCounts)}`);
   const siteName = text(env, 'SITE_NAME', 'Broadsheet');
   const siteLanguage = text(env, 'SITE_LANGUAGE', 'en');
   if (!Object.hasOwn(LANGUAGES, siteLanguage)) {
@@ -202,6 +212,8 @@ function parseSettings(env: ConfigVars): Settings {
     sections,
     imageResizing,
     clientIpHeader,
+    bannerTestAssignment,
+    bannerLocalCounts: localCounts === 'true',
   };
 }
 

@@ -22,6 +22,7 @@ import { reconcileOnSchedule } from './indexing/scheduled.ts';
 import { regionDetector } from './region/region.ts';
 import { articleJson, articlePage, galleryPage, previewPage } from './routes/articles.ts';
 import { favicon, stylesheet } from './routes/assets.ts';
+import { dismissed, go, seen, seenStylesheet } from './routes/banner.ts';
 import { correctionsFeed, correctionsPage } from './routes/corrections.ts';
 import { media } from './routes/media.ts';
 import { errorPage, notFoundPage } from './routes/errors.ts';
@@ -68,6 +69,12 @@ app.get('/corrections/feed.xml', correctionsFeed);
 app.get('/sitemap.xml', sitemapIndex);
 app.get('/sitemaps/:file', sitemapFile);
 app.get('/robots.txt', robots);
+
+// The banner's beacons and counted links.
+app.get('/_banner/:group/:test/:variant/seen.css', seenStylesheet);
+app.get('/_banner/:group/:test/:variant/seen', seen);
+app.get('/_banner/:group/:test/:variant/dismissed', dismissed);
+app.get('/go/:group/:test/:variant/:link', go);
 
 // Files.
 app.get('/media/*', media);

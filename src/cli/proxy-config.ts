@@ -61,9 +61,17 @@ sub vcl_recv {
   set req.url = regsuball(req.url, "[?&]+$", "");
   set req.url = regsub(req.url, "\\?&+", "?");
   set req.url = std.querysort(req.url);
-  # Broadsheet reads no cookie, so none may turn caching off; and it answers
+  # The banner test a reader is in (the bs_test cookie the impression beacon
+  # sets) goes to the worker as the Broadsheet-Arm header, which article pages
+  # vary on, so each arm is cached apart (BANNER_TEST_ASSIGNMENT = "header").
+  unset req.http.Broadsheet-Arm;
+  if (req.http.Cookie ~ "(^|;\\s*)bs_test=[a-z0-9-]+\\.[a-z0-9-]+(;|$)") {
+    set req.http.Broadsheet-Arm = regsub(req.http.Cookie, "^(.*;\\s*)?bs_test=([a-z0-9-]+\\.[a-z0-9-]+).*$", "\\2");
+  }
+  # Pages read no cookie, so none may turn caching off; the beacons and
+  # banner links (never cached) read the test cookie. Broadsheet answers
   # If-Modified-Since alone with the full page, so this cache must not either.
-  unset req.http.Cookie;
+  if (req.url !~ "^/(_banner|go)/") { unset req.http.Cookie; }
   if (!req.http.If-None-Match) { unset req.http.If-Modified-Since; }
 }
 
@@ -102,7 +110,12 @@ ${rows.join('\n').replace(/,$/, '')}
 
 # recv:
 set req.http.${header} = table.lookup(broadsheet_region_group, client.geo.country_code, "${GROUP_CANONICAL_COUNTRY.INTL}");
-unset req.http.Cookie;
+# The banner test arm, from the bs_test cookie: pages vary on it (BANNER_TEST_ASSIGNMENT = "header").
+unset req.http.Broadsheet-Arm;
+if (req.http.Cookie ~ "(^|;\\s*)bs_test=[a-z0-9-]+\\.[a-z0-9-]+(;|$)") {
+  set req.http.Broadsheet-Arm = regsub(req.http.Cookie, "^(.*;\\s*)?bs_test=([a-z0-9-]+\\.[a-z0-9-]+).*$", "\\2");
+}
+if (req.url !~ "^/(_banner|go)/") { unset req.http.Cookie; }
 if (!req.http.If-None-Match) { unset req.http.If-Modified-Since; }
 `;
 }

@@ -48,6 +48,8 @@ export interface ArticleMeta {
   corrections: Correction[];
   /** Slugs the article was published under before: each answers a 301 to it. */
   aliases: string[];
+  /** `support: false`: no reader-support banner on this article (a sensitive story). */
+  support?: false;
 }
 
 /** What lists, feeds and KV metadata show of an article: enough for a card, not the body. */
@@ -116,6 +118,7 @@ const FRONT_MATTER = record({
   }, { shape: 'must be a mapping with src and alt (and optionally caption and credit)', unknown: 'warning', noun: 'image' }),
   language: text({ max: 35, check: (value) => (LANGUAGE_TAG.test(value) ? null : `must be a BCP 47 tag such as en or pt-BR, got "${value}"`) }),
   draft: boolean(),
+  support: boolean(),
   slug: text({ max: 200, nonEmpty: true }),
   corrections: list(
     record({
@@ -184,6 +187,7 @@ export function parseArticle(source: string, fileSlug: string): ParseResult {
       ...(fields.standfirst && { standfirst: fields.standfirst }),
       ...(fields.section && { section: fields.section }),
       ...(fields.image && { image: fields.image as ArticleImage }),
+      ...(fields.support === false && { support: false as const }),
       body,
       bodyLine: split.bodyLine,
     },

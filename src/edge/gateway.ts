@@ -10,6 +10,12 @@
  *   the routes that carry a banner. Workers Cache keys by props, so it keeps
  *   one copy per group of an article page and one copy of everything else.
  *
+ * On article pages, a reader enrolled in a banner test (the `bs_test`
+ * cookie, checked against the banners file) is passed on with their arm in
+ * `ctx.props` too, so the cache keeps one copy per group and arm, and the
+ * response goes out `private`, since no cache after this one can tell arms
+ * apart (`BANNER_TEST_ASSIGNMENT = "cookie"`).
+ *
  * The forwarded request is trimmed to what the pages read: the canonical URL
  * (`partition.ts`), and no region header, cookie or credentials. The
  * response's `Vary` names the region headers for caches downstream, but the
@@ -24,7 +30,10 @@ import type { PurgeBody } from '../content/purge-request.ts';
 import { NO_STORE, matchesEntityTag } from '../http/cache-headers.ts';
 import { rawPath } from '../http/request.ts';
 import { regionOf } from '../region/region.ts';
-import { bypassesCache, canonicalUrl, variesByRegion, type CacheProps } from './partition.ts';
+import { TEST_COOKIE, validArm } from '../content/banner-plan.ts';
+import { isRegionGroup } from '../content/region-groups.ts';
+import { loadBannerCopy } from '../region/banner-store.ts';
+import { bypassesCache, canonicalUrl, carriesBannerTest, variesByRegion, type CacheProps } from './partition.ts';
 import { PURGE_PATH, handlePurge, purgeWorkersCache, type PurgeOutcome } from './purge.ts';
 
 /** The cached entry point as `ctx.exports` hands it out. */
@@ -62,6 +71,8 @@ export function gateway(pages: Handler): (request: Request, env: Env, ctx?: Exec
       return pages(request, env, ctx); // the app's error path says what is wrong
     }
     const props: CacheProps = variesByRegion(path) ? { group: regionOf(request, config.region.sources) } : {};
+    const arm = config.bannerTestAssignment === 'cookie' && props.group && carriesBannerTest(path) ? await readerArm(request, env, config, props.group) : null;
+    if (arm) props.arm = arm;
     const workersCache = ctx.cache !== undefined;
     // `manual`: a redirect from the pages is the answer to send on, never one to follow here.
     const forward = new Request(canonicalUrl(request.url), { method: request.method, headers: forwardedHeaders(request.headers, config, workersCache), redirect: 'manual' });
@@ -73,8 +84,46 @@ export function gateway(pages: Handler): (request: Request, env: Env, ctx?: Exec
       console.error(JSON.stringify({ event: 'gateway.pages_failed', path, error: String(error) }));
       return pages(request, env, ctx);
     }
+    // A test arm's page is kept apart in Workers Cache (by props) but nowhere after it: no shared cache downstream can tell arms apart.
+    if (arm) response = privateToReader(response);
     return workersCache ? answerConditional(request, response) : response;
   };
+}
+
+/**
+ * The arm of the `bs_test` cookie, when it names one of the test live in
+ * the reader's group (checked against the banners file, read through the
+ * isolate's memo); null otherwise, and without a KV read when there is no
+ * such cookie. A forged or stale value is ignored, so it cannot add a copy
+ * to the cache.
+ */
+async function readerArm(request: Request, env: Env, config: Config, group: string): Promise<string | null> {
+  const value = cookieValue(request.headers.get('Cookie'), TEST_COOKIE);
+  if (!value || !isRegionGroup(group)) return null;
+  try {
+    const file = await loadBannerCopy(env.ARTICLES, config.kvOptions, { now: Date.now() });
+    return validArm(file.value, group, value, Date.now());
+  } catch {
+    return null; // KV failing: the reader sees the control, as any cache would show them
+  }
+}
+
+/** One cookie's value from a `Cookie` header, or null. */
+function cookieValue(header: string | null, name: string): string | null {
+  if (!header || header.length > 8192) return null;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq !== -1 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return null;
+}
+
+/** The response for the reader alone: `private`, with no lifetime for shared caches. */
+function privateToReader(response: Response): Response {
+  const headers = new Headers(response.headers);
+  headers.set('Cache-Control', (headers.get('Cache-Control') ?? 'max-age=0').replace(/^public\b/, 'private').replace(/^(?!private)/, 'private, '));
+  headers.delete('CDN-Cache-Control');
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
 }
 
 function forwardedHeaders(headers: Headers, config: Config, keepValidatorsBack: boolean): Headers {

@@ -17,6 +17,13 @@ import { searchQuery } from '../listing/search.ts';
 export interface CacheProps {
   /** The region group the page's banner is for; absent on region-neutral routes. */
   group?: string;
+  /** The banner test arm (`<test>.<arm>`) of a reader enrolled in the test live for their group, on article pages. */
+  arm?: string;
+}
+
+/** The routes whose banner can be a test's arm: article pages. */
+export function carriesBannerTest(path: string): boolean {
+  return path.startsWith('/articles/');
 }
 
 /** The routes whose responses vary by region group: those with the reader's banner, and `/`, the reader's edition. */
@@ -29,11 +36,12 @@ export function variesByRegion(path: string): boolean {
  * no-store` anyway) and a gallery opened from one; a media URL with a query
  * (the pages refuse it with a 400, which the cache would otherwise never
  * see, keying it without the query) or a byte range (R2 answers ranges
- * itself, and a cache must not be asked to store a 206). They go straight
- * to the pages, without a cache lookup.
+ * itself, and a cache must not be asked to store a 206); the banner's
+ * beacons and counted links, which read the reader's test cookie and are
+ * never stored. They go straight to the pages, without a cache lookup.
  */
 export function bypassesCache(path: string, url: string, range: string | null = null): boolean {
-  if (path.startsWith('/preview/')) return true;
+  if (path.startsWith('/preview/') || path.startsWith('/go/') || (path.startsWith('/_banner/') && !path.endsWith('.css'))) return true;
   if (path.startsWith('/media/')) return range !== null || url.includes('?');
   if (!path.startsWith('/gallery/')) return false;
   const query = url.indexOf('?');

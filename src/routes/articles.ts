@@ -20,7 +20,7 @@ import { renderContext } from '../http/context.ts';
 import { slugAfter } from '../http/request.ts';
 import { gone, later, movedPermanently, notFound, respond } from '../http/respond.ts';
 import { ensureIndexed } from '../indexing/write-back.ts';
-import { bannerFor } from '../region/banner.ts';
+import { ARM_HEADER, pageBanner, requestedArm } from '../region/banner-choice.ts';
 import { loadBannerCopy } from '../region/banner-store.ts';
 import { indexDb } from '../storage/index-db.ts';
 import type { IndexedVersion } from '../storage/index-sql.ts';
@@ -35,9 +35,13 @@ export async function articlePage(c: Context<AppEnv>): Promise<Response> {
   if (found instanceof Response) return found;
   const { article, stale, held } = found;
   const copy = await currentBannerCopy(c, held);
-  const banner = bannerFor(c.get('region'), copy.value[c.get('region')], c.get('site').language);
-  const rep = articleRepresentation(c, article, c.get('region'), banner.version);
-  return respond(c, rep, HTML, stale || copy.stale, () => c.get('meter').render(() => loadArticlePage(article, renderContext(c), banner)));
+  const { banner, until } = pageBanner(c, copy.value, article.meta, requestedArm(c));
+  // A test starting or ending changes the page with no write: no cache keeps it past then.
+  const rep = { ...articleRepresentation(c, article, c.get('region'), banner.version), ...(until !== undefined && { expiresAt: until }) };
+  const res = await respond(c, rep, HTML, stale || copy.stale, () => c.get('meter').render(() => loadArticlePage(article, renderContext(c), banner)));
+  // Behind a cache that carries the reader's arm in a header, each arm is its own variant.
+  if (c.get('config').bannerTestAssignment === 'header') res.headers.append('Vary', ARM_HEADER);
+  return res;
 }
 
 /** `/api/articles/<slug>`: metadata and the body as HTML, region-neutral. */
@@ -72,7 +76,8 @@ export async function galleryPage(c: Context<AppEnv>): Promise<Response> {
 export function previewPage(c: Context<AppEnv>): Promise<Response> {
   return preview(c, '/preview/', async (version, signed) => {
     const copy = await loadBannerCopy(c.env.ARTICLES, c.get('config').kvOptions, { now: c.get('now'), meter: c.get('meter') });
-    return loadPreviewPage(version, renderContext(c), bannerFor(c.get('region'), copy.value[c.get('region')], c.get('site').language), signed);
+    // What a reader not in a test would see: the group's copy, after the rules.
+    return loadPreviewPage(version, renderContext(c), pageBanner(c, copy.value, version.meta, null).banner, signed);
   });
 }
 

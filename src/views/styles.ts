@@ -133,6 +133,9 @@ mark { background: var(--mark); color: inherit; padding-inline: .1em; border-rad
 .support h2 { margin: 0 2.5rem .8rem 0; font-size: clamp(1.35rem, 4vw, 1.7rem); }
 .support p { margin: 0 0 .8rem; font-size: 1.05rem; line-height: 1.55; }
 .support-highlight { font-weight: 700; text-decoration: underline; text-decoration-color: var(--accent); text-decoration-thickness: 2px; text-underline-offset: .25em; }
+/* The impression beacon: its background (named by the banner's own stylesheet) is fetched only once the banner is on screen. */
+.support-seen { display: block; width: 1px; height: 1px; content-visibility: auto; contain-intrinsic-size: 1px 1px; }
+.support-seen > span { display: block; width: 1px; height: 1px; }
 .support-actions { display: flex; flex-wrap: wrap; gap: .75rem; margin: 1.2rem 0 0 !important; }
 .button { display: inline-flex; align-items: center; min-height: 2.75rem; padding: .55rem 1.25rem; border-radius: 2rem; background: var(--button); color: var(--button-ink); font: 700 1rem/1.2 var(--sans); text-decoration: none; }
 .button:hover { color: var(--button-ink); filter: brightness(1.1); }
@@ -195,7 +198,7 @@ mark { background: var(--mark); color: inherit; padding-inline: .1em; border-rad
 `.trim();
 
 /** Bump when page markup changes in a way nothing else versions (templates are code: on Cloudflare, the deploy id covers them). */
-export const TEMPLATE_VERSION = '5';
+export const TEMPLATE_VERSION = '6';
 
 /** Changes whenever the stylesheet does, so its URL can be cached forever. */
 export const STYLESHEET_VERSION = fingerprint(STYLESHEET);

@@ -43,6 +43,7 @@ describe('the page version', () => {
     KV_TIMEOUT_MS: '2001', ISOLATE_CACHE_TTL: '6', RENDER_CACHE_MB: '33', INDEX_PAGE_SIZE: '21', TIME_ZONE: 'Asia/Tokyo',
     SECTIONS: 'world', IMAGE_RESIZING: 'cloudflare', D1_TIMEOUT_MS: '2001', FEED_SIZE: '31', SEARCH_MAX_AGE: '61',
     SITEMAP_URLS: '49999', LIST_CACHE_MB: '9', RECONCILE_PAGES: '11', RECONCILE_READS: '201', CLIENT_IP_HEADER: 'True-Client-IP',
+    BANNER_TEST_ASSIGNMENT: 'header', BANNER_LOCAL_COUNTS: 'true',
   };
 
   it('is the same for the same configuration and deployment', () => {

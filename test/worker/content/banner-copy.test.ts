@@ -4,7 +4,7 @@ import { UK_OVERRIDE } from '../support/fixtures.ts';
 
 describe('parseBannerFile', () => {
   it('accepts an empty file and a valid override', () => {
-    expect(parseBannerFile('# only comments\n')).toEqual({ ok: true, overrides: {} });
+    expect(parseBannerFile('# only comments\n')).toEqual({ ok: true, overrides: {}, rules: [], tests: [] });
     const result = parseBannerFile(UK_OVERRIDE);
     expect(result.ok && result.overrides.UK?.heading).toBe('Winter appeal');
   });
@@ -22,7 +22,7 @@ EU:
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.problems.map((p) => `${p.line}: ${p.message}`)).toEqual([
-      '9: unknown region group "MARS" (known: US, UK, EU, AU, CA, NZ, INTL)',
+      '9: unknown region group "MARS" (known: US, UK, EU, AU, CA, NZ, INTL; and rules, tests)',
       '13: EU.paragraphs.0 uses {amount}, which has no value (known: {currency}, {currencyCode})',
       '15: EU.primary.label must not be empty',
     ]);

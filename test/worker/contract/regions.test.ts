@@ -75,7 +75,7 @@ describe('the support banner', () => {
     const res = await readFrom('AU');
     const html = await res.text();
     expect(bannerRegion(html)).toBe('AU');
-    expect(html).toContain('<button type="button" class="support-dismiss" data-support-dismiss aria-label="Hide this message for 30 days">');
+    expect(html).toContain('<button type="button" class="support-dismiss" data-support-dismiss data-beacon="/_banner/AU/-/default/dismissed" aria-label="Hide this message for 30 days">');
     expect(html).toContain(`<script>${SUPPORT_SCRIPT}</script>`);
     const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(SUPPORT_SCRIPT));
     const hash = `'sha256-${btoa(String.fromCharCode(...new Uint8Array(digest)))}'`;
