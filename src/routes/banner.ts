@@ -27,6 +27,7 @@ import { DEFAULT_BANNERS, bannerPaths } from '../region/banner.ts';
 import { recordBannerEvent } from '../region/banner-events.ts';
 import { loadBannerCopy } from '../region/banner-store.ts';
 
+const MAX_COOKIE_SECONDS = 400 * 86_400;
 const PIXEL = Uint8Array.from(atob('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7'), (ch) => ch.charCodeAt(0));
 
 /** The banner a path names, when its segments can name one: group, test and variant. */
@@ -65,7 +66,8 @@ export async function seen(c: Context<AppEnv>): Promise<Response> {
   if (live && !validArm(file, found.group, getCookie(c, TEST_COOKIE), now)) {
     const random = crypto.getRandomValues(new Uint32Array(1))[0]! / 2 ** 32;
     setCookie(c, TEST_COOKIE, `${live.name}.${assignArm(live, random)}`, {
-      path: '/', maxAge: Math.max(1, Math.ceil((live.end - now) / 1000)), sameSite: 'Lax', httpOnly: true, secure: new URL(c.req.url).protocol === 'https:',
+      // For the test's life, within the 400 days browsers keep a cookie at most (RFC 6265bis).
+      path: '/', maxAge: Math.max(1, Math.min(MAX_COOKIE_SECONDS, Math.ceil((live.end - now) / 1000))), sameSite: 'Lax', httpOnly: true, secure: new URL(c.req.url).protocol === 'https:',
     });
   }
   return c.body(PIXEL, 200, { 'Content-Type': 'image/gif', 'Cache-Control': NO_STORE });
