@@ -8,7 +8,7 @@ import path from 'node:path';
 import { loadContent } from '../src/cli/content.ts';
 import { indexRow, type IndexRow } from '../src/storage/index-rows.ts';
 import { NEXT_REVISION_SQL, removeSlugsStatements, writeRowsStatements } from '../src/storage/index-sql.ts';
-import { FRONTS_KEY, toMetadata } from '../src/storage/kv-format.ts';
+import { BANNERS_KEY, FRONTS_KEY, toMetadata } from '../src/storage/kv-format.ts';
 import { generatedArticle } from './generated.ts';
 import { published } from './published.ts';
 import { ROOT, type WorkerServer } from './worker-server.ts';
@@ -31,7 +31,7 @@ export async function nextRevision(worker: WorkerServer): Promise<number> {
   return (await worker.index.prepare(NEXT_REVISION_SQL).first<number>('revision'))!;
 }
 
-/** Writes `articles/` (articles and banners into KV and the index, media into R2); returns the published slugs. */
+/** Writes `articles/` (articles into KV and the index, media into R2); returns the published slugs. */
 export async function seedSamples(worker: WorkerServer): Promise<string[]> {
   const root = path.join(ROOT, 'articles');
   const content = await loadContent(root, [root]);
@@ -41,6 +41,14 @@ export async function seedSamples(worker: WorkerServer): Promise<string[]> {
   for (const a of content.articles) await worker.kv.put(a.article.slug, a.source, { metadata: toMetadata(a.article, a.hash, revision) });
   await indexRows(worker, content.articles.map((a) => indexRow(a.article, a.hash, a.text, revision)));
   return content.articles.filter((a) => !a.article.draft).map((a) => a.article.slug);
+}
+
+/** Writes the shipped banners file (articles/banners.yaml: its rules and the sample copy test) as publish would. */
+export async function seedBanners(worker: WorkerServer): Promise<void> {
+  const root = path.join(ROOT, 'articles');
+  const content = await loadContent(root, [root]);
+  if (!content.banners) throw new Error('articles/banners.yaml is missing or does not validate');
+  await worker.kv.put(BANNERS_KEY, content.banners.source, { metadata: { v: 1, hash: content.banners.hash } });
 }
 
 /** Writes the shipped fronts file (articles/fronts.yaml) as publish would, so `/` shows the editions' fronts. */

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { previewPath } from '../../src/content/preview-link.ts';
 import { VARIANT_WIDTHS } from '../../src/media/variants.ts';
 import { launchChromium } from '../../support/browser.ts';
-import { seedFronts, seedSamples, seedTakedown } from '../../support/seed.ts';
+import { seedBanners, seedFronts, seedSamples, seedTakedown } from '../../support/seed.ts';
 import { ROOT, TEST_PREVIEW_SECRET, startWorker, type WorkerServer } from '../../support/worker-server.ts';
 
 /** Where the screenshots go, for a person to look at (named in the README). */
@@ -24,9 +24,10 @@ let pages: Record<string, string>;
 const axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 beforeAll(async () => {
-  worker = await startWorker();
+  worker = await startWorker({ vars: { BANNER_LOCAL_COUNTS: 'true' } });
   await seedSamples(worker);
   await seedFronts(worker);
+  await seedBanners(worker);
   await seedTakedown(worker, 'local/withdrawn-story', 'The article was removed after a complaint we upheld.');
   browser = await launchChromium();
   pages = {
@@ -340,9 +341,9 @@ describe('photographs', () => {
   /** The lead picture's chosen file, and every image response the page received, once the lead has loaded. */
   async function leadChoice(width: number, deviceScaleFactor = 1) {
     const { context, page } = await open(PHOTOS, { viewport: { width, height: 900 }, deviceScaleFactor });
-    const images: { url: string; type: string | null; bytes: number }[] = [];
-    page.on('response', async (r) => {
-      if (r.request().resourceType() === 'image') images.push({ url: new URL(r.url()).pathname, type: r.headers()['content-type'] ?? null, bytes: (await r.body()).length });
+    const images: { url: string; type: string | null }[] = [];
+    page.on('response', (r) => {
+      if (r.request().resourceType() === 'image') images.push({ url: new URL(r.url()).pathname, type: r.headers()['content-type'] ?? null });
     });
     // Reload with the listener on, so every image of the page is seen.
     await page.reload({ waitUntil: 'load' });
@@ -380,6 +381,59 @@ describe('photographs', () => {
     await page.evaluate(() => document.querySelectorAll('.article > figure source').forEach((s) => s.remove()));
     const lead = page.locator('.article > figure img').first();
     await expect.poll(() => lead.evaluate((img: HTMLImageElement) => new URL(img.currentSrc).pathname)).toBe('/media/_/400/harbour-first-light.jpg');
+    await context.close();
+  });
+});
+
+describe('the support banner, measured', () => {
+  async function impressions(test: string, variant: string): Promise<number> {
+    return (await worker.index.prepare("SELECT COALESCE(SUM(count), 0) AS n FROM banner_counts WHERE kind = 'impression' AND grp = 'UK' AND test = ?1 AND variant = ?2")
+      .bind(test, variant).first<number>('n')) ?? 0;
+  }
+
+  it('counts an impression, with JavaScript off, only once the banner scrolls into view, and enrols the reader in the sample test', async () => {
+    const { context, page } = await open(ARTICLE, { javaScriptEnabled: false, viewport: { width: 375, height: 640 } });
+    const beacons: string[] = [];
+    page.on('request', (r) => { if (r.url().includes('/_banner/') && r.url().endsWith('/seen')) beacons.push(new URL(r.url()).pathname); });
+    const before = await impressions('-', 'default');
+    await page.reload({ waitUntil: 'load' });
+    await page.waitForTimeout(500);
+    expect(beacons).toEqual([]);
+    expect(await impressions('-', 'default')).toBe(before);
+    // Scroll the way a reader does, to the end of the story.
+    for (let i = 0; i < 40 && beacons.length === 0; i++) {
+      await page.mouse.wheel(0, 600);
+      await page.waitForTimeout(100);
+    }
+    expect(beacons).toEqual(['/_banner/UK/-/default/seen']);
+    await expect.poll(() => impressions('-', 'default')).toBe(before + 1);
+    // The beacon put the reader in the sample test: the next page shows their arm, and reports it.
+    await expect.poll(async () => (await context.cookies()).some((c) => c.name === 'bs_test')).toBe(true);
+    const cookie = (await context.cookies()).find((c) => c.name === 'bs_test');
+    expect(cookie?.value).toMatch(/^winter-heading\.(control|plain-words|local-cost)$/);
+    await page.goto(worker.url + FIGURES);
+    expect(await page.locator('aside.support').getAttribute('data-test')).toBe('winter-heading');
+    expect(await page.locator('aside.support').getAttribute('data-variant')).toBe(cookie!.value.split('.')[1]);
+    await context.close();
+  });
+
+  it('counts a click, with JavaScript off, and lands on the destination with its campaign parameters', async () => {
+    const { context, page } = await open(ARTICLE, { javaScriptEnabled: false });
+    let landed: URL | undefined;
+    await context.route('https://support.broadsheet.example/**', (route) => {
+      landed = new URL(route.request().url());
+      return route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>Support</title><h1>Thank you</h1>' });
+    });
+    const clicks = async () => (await worker.index.prepare("SELECT COALESCE(SUM(count), 0) AS n FROM banner_counts WHERE kind = 'click' AND grp = 'UK' AND link = 'primary'").first<number>('n')) ?? 0;
+    const before = await clicks();
+    await page.locator('aside.support a.button').first().click();
+    await page.waitForURL(/support\.broadsheet\.example/);
+    expect(await page.locator('h1').textContent()).toBe('Thank you');
+    expect(`${landed!.origin}${landed!.pathname}`).toBe('https://support.broadsheet.example/contribute');
+    expect(Object.fromEntries(landed!.searchParams)).toEqual({
+      region: 'uk', utm_source: 'broadsheet', utm_medium: 'banner', utm_campaign: 'always-on', utm_content: 'default', utm_term: 'uk',
+    });
+    await expect.poll(clicks).toBe(before + 1);
     await context.close();
   });
 });
