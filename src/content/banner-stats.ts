@@ -49,7 +49,7 @@ export interface ReportRow extends ArmCounts {
   ci: [number, number];
   /** Against the control in the same group; null for the control itself or when it cannot be told. */
   p: number | null;
-  verdict: 'control' | 'differs' | 'no clear difference' | 'too few clicks to tell';
+  verdict: 'control' | 'differs' | 'no clear difference' | 'too few clicks to tell' | 'no control seen yet';
 }
 
 /** Counts as read from the store, one kind of event per row. */
@@ -83,7 +83,7 @@ export function reportRows(counts: CountRow[]): ReportRow[] {
     const control = cells.get(`${cell.test}|${cell.group}|control`);
     const isControl = cell.variant === 'control' || cell.test === '-';
     const p = isControl || !control ? null : differencePValue(control, cell);
-    const verdict = isControl ? 'control' : p === null ? 'too few clicks to tell' : p < 0.05 ? 'differs' : 'no clear difference';
+    const verdict = isControl ? 'control' : !control?.impressions ? 'no control seen yet' : p === null ? 'too few clicks to tell' : p < 0.05 ? 'differs' : 'no clear difference';
     return { ...cell, ctr: cell.impressions ? cell.clicks / cell.impressions : 0, ci: wilson(cell.clicks, cell.impressions), p, verdict };
   });
 }
