@@ -32,6 +32,7 @@ import { rawPath } from '../http/request.ts';
 import { regionOf } from '../region/region.ts';
 import { TEST_COOKIE, validArm } from '../content/banner-plan.ts';
 import { isRegionGroup } from '../content/region-groups.ts';
+import { ARM_HEADER } from '../region/banner-choice.ts';
 import { loadBannerCopy } from '../region/banner-store.ts';
 import { bypassesCache, canonicalUrl, carriesBannerTest, variesByRegion, type CacheProps } from './partition.ts';
 import { PURGE_PATH, handlePurge, purgeWorkersCache, type PurgeOutcome } from './purge.ts';
@@ -71,7 +72,7 @@ export function gateway(pages: Handler): (request: Request, env: Env, ctx?: Exec
       return pages(request, env, ctx); // the app's error path says what is wrong
     }
     const props: CacheProps = variesByRegion(path) ? { group: regionOf(request, config.region.sources) } : {};
-    const arm = config.bannerTestAssignment === 'cookie' && props.group && carriesBannerTest(path) ? await readerArm(request, env, config, props.group) : null;
+    const arm = props.group && carriesBannerTest(path) ? await readerArm(request, env, config, props.group) : null;
     if (arm) props.arm = arm;
     const workersCache = ctx.cache !== undefined;
     // `manual`: a redirect from the pages is the answer to send on, never one to follow here.
@@ -85,20 +86,23 @@ export function gateway(pages: Handler): (request: Request, env: Env, ctx?: Exec
       return pages(request, env, ctx);
     }
     // A test arm's page is kept apart in Workers Cache (by props) but nowhere after it: no shared cache downstream can tell arms apart.
-    if (arm) response = privateToReader(response);
+    if (arm && config.bannerTestAssignment === 'cookie') response = privateToReader(response);
     return workersCache ? answerConditional(request, response) : response;
   };
 }
 
 /**
- * The arm of the `bs_test` cookie, when it names one of the test live in
- * the reader's group (checked against the banners file, read through the
- * isolate's memo); null otherwise, and without a KV read when there is no
- * such cookie. A forged or stale value is ignored, so it cannot add a copy
- * to the cache.
+ * The reader's arm: from the `bs_test` cookie, or in header mode from the
+ * `Broadsheet-Arm` header a cache in front set (which then keys its own
+ * copies by it; it goes into props too, so Workers Cache, if it is on as
+ * well, can never store one arm's page under another's key). Kept only when
+ * it names an arm of the test live in the reader's group (checked against
+ * the banners file, read through the isolate's memo); null otherwise, and
+ * without a KV read when the request names no arm. A forged or stale value is
+ * ignored, so it cannot add a copy to the cache.
  */
 async function readerArm(request: Request, env: Env, config: Config, group: string): Promise<string | null> {
-  const value = cookieValue(request.headers.get('Cookie'), TEST_COOKIE);
+  const value = config.bannerTestAssignment === 'cookie' ? cookieValue(request.headers.get('Cookie'), TEST_COOKIE) : request.headers.get(ARM_HEADER);
   if (!value || !isRegionGroup(group)) return null;
   try {
     const file = await loadBannerCopy(env.ARTICLES, config.kvOptions, { now: Date.now() });

@@ -49,9 +49,9 @@ export const requestContext: MiddlewareHandler<AppEnv> = async (c, next) => {
 };
 
 /** The request's execution context, or undefined when the app was called without one (tests calling `app.fetch`). */
-export function executionContext(c: Context): (ExecutionContext & { props?: { group?: string } }) | undefined {
+export function executionContext(c: Context): (ExecutionContext & { props?: { group?: string; arm?: string } }) | undefined {
   try {
-    return c.executionCtx as ExecutionContext & { props?: { group?: string } };
+    return c.executionCtx as ExecutionContext & { props?: { group?: string; arm?: string } };
   } catch {
     return undefined;
   }

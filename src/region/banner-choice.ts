@@ -23,10 +23,11 @@ import { DEFAULT_BANNERS, NO_BANNER, bannerFor, type RenderedBanner } from './ba
 /** The request header a cache in front sets from the `bs_test` cookie, and the pages vary on in header mode. */
 export const ARM_HEADER = 'Broadsheet-Arm';
 
-/** The reader's arm as this request carries it (not yet checked against the file). */
+/** The reader's arm as this request carries it: from the gateway (props), else in header mode the header (checked against the file by the caller). */
 export function requestedArm(c: Context<AppEnv>): string | null {
-  if (c.get('config').bannerTestAssignment === 'header') return c.req.header(ARM_HEADER) ?? null;
-  return (executionContext(c)?.props as { arm?: string } | undefined)?.arm ?? null;
+  const fromGateway = executionContext(c)?.props?.arm;
+  if (fromGateway) return fromGateway;
+  return c.get('config').bannerTestAssignment === 'header' ? c.req.header(ARM_HEADER) ?? null : null;
 }
 
 /** The page's banner (none when the plan hides it), and when it next changes by the clock. */

@@ -6,10 +6,13 @@
  * impressions, clicks and dismissals counted (in D1's banner_counts, the
  * local store). The clock is Vitest's, injected.
  */
+import { createExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import worker from '../../../src/index.ts';
+import type { CacheProps } from '../../../src/edge/partition.ts';
 import { BANNERS_KEY } from '../../../src/storage/kv-format.ts';
-import { articleFile, fetchApp, seedArticle } from '../support/helpers.ts';
+import { ORIGIN, articleFile, fetchApp, seedArticle } from '../support/helpers.ts';
 
 const START = Date.parse('2030-01-01T10:00:00Z');
 const END = Date.parse('2030-01-01T12:00:00Z');
@@ -297,5 +300,40 @@ describe('behind a cache that keys the arm itself (BANNER_TEST_ASSIGNMENT = "hea
     expect(viaHeader.headers.get('Cache-Control')).toMatch(/^public, /);
     const viaCookie = await fetchApp('/articles/world/story', { headers: { 'CF-IPCountry': 'GB', Cookie: 'bs_test=spring.bold' }, bindings });
     expect(variantOf(await viaCookie.text())).toBe('-/default');
+  });
+});
+
+describe('the gateway', () => {
+  /** The gateway over other settings, with the real cached entry point seen through a recorder of the props it is called with. */
+  function throughGateway(path: string, headers: Record<string, string>, vars: Record<string, string> = {}) {
+    const base = createExecutionContext();
+    const props: CacheProps[] = [];
+    const real = (base as unknown as { exports: { Pages: (o: { props: CacheProps }) => { fetch(r: Request): Promise<Response> } } }).exports.Pages;
+    const ctx = Object.assign(Object.create(base), {
+      exports: { Pages: (o: { props: CacheProps }) => ({ fetch: (r: Request) => (props.push(o.props), real(o).fetch(r)) }) },
+    }) as ExecutionContext;
+    return { response: worker.fetch(new Request(ORIGIN + path, { headers }), { ...env, ...vars }, ctx), props };
+  }
+
+  it('puts a valid arm into the cache key, from the cookie, or in header mode from the header (never the other)', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    at(DURING);
+    const cases: [Record<string, string>, Record<string, string>, CacheProps][] = [
+      [{ Cookie: 'bs_test=spring.bold' }, {}, { group: 'UK', arm: 'spring.bold' }],
+      [{ Cookie: 'bs_test=spring.nope' }, {}, { group: 'UK' }],
+      [{ 'Broadsheet-Arm': 'spring.bold' }, {}, { group: 'UK' }],
+      [{ 'Broadsheet-Arm': 'spring.bold' }, { BANNER_TEST_ASSIGNMENT: 'header' }, { group: 'UK', arm: 'spring.bold' }],
+      [{ Cookie: 'bs_test=spring.bold' }, { BANNER_TEST_ASSIGNMENT: 'header' }, { group: 'UK' }],
+    ];
+    for (const [headers, vars, expected] of cases) {
+      const { response, props } = throughGateway('/articles/world/story', { 'CF-IPCountry': 'GB', ...headers }, vars);
+      const res = await response;
+      await res.arrayBuffer();
+      expect(props, JSON.stringify([headers, vars])).toEqual([expected]);
+    }
+    // Only article pages carry a test: the front page and lists never get an arm.
+    const front = throughGateway('/', { 'CF-IPCountry': 'GB', Cookie: 'bs_test=spring.bold' });
+    await (await front.response).arrayBuffer();
+    expect(front.props).toEqual([{ group: 'UK' }]);
   });
 });
