@@ -27,7 +27,7 @@ import { archiveReport, formatArchive, type ArchiveReport } from './archive.ts';
 import { cacheReport, formatCache, type CacheReport } from './cache.ts';
 import { formatImages, imagesReport, type ImagesReport } from './images.ts';
 import { formatReindex, reindexReport, type ReindexReport } from './reindex.ts';
-import { seedGenerated, seedSamples } from '../support/seed.ts';
+import { seedBanners, seedGenerated, seedSamples } from '../support/seed.ts';
 import { PATHOLOGICAL } from '../support/pathological.ts';
 import { ROOT, buildWorker, startWorker, type WorkerServer } from '../support/worker-server.ts';
 import { pinWorkerd, runWrk, type LoadRequest, type WrkResult } from '../support/wrk.ts';
@@ -124,6 +124,8 @@ export async function bench({ rounds = 5, seconds = 5, connections = 16, quick =
     // 1. Seed KV once, in a state directory both workerd runs share.
     const seeding = await startWorker({ persistTo: state });
     const samples = await seedSamples(seeding);
+    // The shipped banners file, with its sample copy test live.
+    await seedBanners(seeding);
     await seedGenerated(seeding, quick ? 1050 : 1200);
     const cold = await seedGenerated(seeding, quick ? 600 : 2000, 10_000, 'cold');
     const shipped = await loadContent(path.join(ROOT, 'articles'), [path.join(ROOT, 'articles')]);
@@ -172,6 +174,8 @@ export async function bench({ rounds = 5, seconds = 5, connections = 16, quick =
       'static file through the app': [{ path: '/favicon.svg' }],
       'warm article, one region': [{ path: article, headers: { 'CF-IPCountry': 'GB' } }],
       'warm article, mixed regions': ['GB', 'US', 'DE', 'AU', 'CA', 'NZ', 'JP'].map((c) => ({ path: article, headers: { 'CF-IPCountry': c } })),
+      // The gateway reads and checks the test cookie (the banners file from the isolate's memo) on every such request.
+      'warm article, readers in a copy test': ['control', 'plain-words', 'local-cost'].map((arm) => ({ path: article, headers: { 'CF-IPCountry': 'GB', Cookie: `bs_test=winter-heading.${arm}` } })),
       'cold render (10 KB, every request a new article)': cold.map((slug) => ({ path: `/articles/${slug}`, headers: { Host: COLD_HOST, 'CF-IPCountry': 'GB' } })),
       '304 revalidation': [{ path: article, headers: { 'CF-IPCountry': 'GB', 'If-None-Match': etag } }],
       [`index (${quick ? 1650 : 3200}+ articles)`]: [{ path: '/' }],
