@@ -138,6 +138,13 @@ describe('npm run banner:report', () => {
     expect(row('bold')).toMatch(/differs \(p = <0\.001\)$/);
     expect(row('calm')).toMatch(/no clear difference \(p = 0\.\d{3}\)$/);
     expect(output).toContain('Test live:');
+    // The same report from the command line an editor types.
+    const { execFile } = await import('node:child_process');
+    const printed = await new Promise<string>((resolve, reject) => {
+      execFile('npm', ['run', '--silent', 'banner:report', '--', '--local', '--persist-to', worker.persist, '--since', '7d'], { cwd: ROOT }, (error, stdout, stderr) =>
+        (error ? reject(new Error(`${stdout}${stderr}`)) : resolve(stdout)));
+    });
+    expect(printed.trim()).toBe(output.trim());
   });
 
   it('asks Analytics Engine for the same numbers with --remote, with the token the README names', async () => {
