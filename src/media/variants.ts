@@ -43,14 +43,14 @@ export function variantType(format: VariantFormat): 'image/avif' | 'image/webp' 
 }
 
 /** The format an original's own-format variant has (AVIF and WebP originals resize into their own format too). */
-function ownFormat(format: MediaFormat): VariantFormat | null {
+function ownFormat(format: MediaFormat | null): VariantFormat | null {
   if (!isResizable(format)) return null;
   return format === 'avif' || format === 'webp' || format === 'png' ? format : 'jpg';
 }
 
 /** A variant's URL path. */
 export function variantPath(name: string, width: number, format: VariantFormat): string {
-  return `${VARIANTS_PATH}${width}/${name}${ownFormat(formatOfName(name)!) === format ? '' : `.${format}`}`;
+  return `${VARIANTS_PATH}${width}/${name}${ownFormat(formatOfName(name)) === format ? '' : `.${format}`}`;
 }
 
 /** The R2 key a variant is kept under: always with its format, so each variant has one key. */
@@ -72,7 +72,7 @@ export function parseVariant(rest: string): Variant | { error: string } | null {
     const name = path.endsWith(`.${format}`) ? path.slice(0, -format.length - 1) : null;
     if (name !== null && isResizable(formatOfName(name))) return { name, width, format };
   }
-  const own = ownFormat(formatOfName(path) ?? 'svg');
+  const own = ownFormat(formatOfName(path));
   if (own) return { name: path, width, format: own };
   if (formatOfName(path) !== null) return { error: `${path} is not a raster image: only PNG, JPEG, WebP and AVIF images have variants` };
   return null;
@@ -85,7 +85,7 @@ export function parseVariant(rest: string): Variant | { error: string } | null {
  * Null for an image that has no variants (SVG, GIF).
  */
 export function variantCandidates(name: string, width: number): ImageCandidates | null {
-  const own = ownFormat(formatOfName(name) ?? 'svg');
+  const own = ownFormat(formatOfName(name));
   if (!own) return null;
   const below = VARIANT_WIDTHS.filter((w) => w < width);
   const next = VARIANT_WIDTHS.find((w) => w >= width);

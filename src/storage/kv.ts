@@ -53,6 +53,18 @@ export async function getConfigFile(kv: KVNamespace, key: string, options: KvRea
   return value === null ? null : { source: value, revision: revisionOf(metadata) };
 }
 
+/**
+ * A media file kept in KV (before `npm run media:migrate` moved it to R2):
+ * its bytes and content hash (the one its metadata records, else computed);
+ * null when missing.
+ */
+export async function getMediaFile(kv: KVNamespace, key: string, options: KvReadOptions, meter?: Meter): Promise<{ bytes: ArrayBuffer; hash: string } | null> {
+  const { value, metadata } = await callKv(`get ${key}`, options, meter, () =>
+    kv.getWithMetadata<{ hash?: unknown }>(key, { type: 'arrayBuffer', cacheTtl: options.cacheTtl }));
+  if (value === null) return null;
+  return { bytes: value, hash: typeof metadata?.hash === 'string' ? metadata.hash : await contentHash(value) };
+}
+
 /** One page of article keys in KV, in key order, with the content hash and revision their metadata carries (if any). */
 export interface ArticleKeyPage {
   keys: { slug: string; hash: string | null; revision: number | null }[];

@@ -10,8 +10,8 @@ import type { ByteRange, RangeSpec } from '../http/range.ts';
 import { resolveRange } from '../http/range.ts';
 import type { Meter } from '../http/server-timing.ts';
 import { storageCall } from './failures.ts';
-import { MEDIA_PREFIX, contentHash } from './kv-format.ts';
-import type { KvReadOptions } from './kv.ts';
+import { MEDIA_PREFIX } from './kv-format.ts';
+import { getMediaFile, type KvReadOptions } from './kv.ts';
 
 /** Where media are read from. */
 export interface MediaSources {
@@ -73,10 +73,15 @@ export async function readMediaHead(sources: MediaSources, name: string, bytes: 
   const key = mediaKey(name);
   if (sources.bucket) {
     const bucket = sources.bucket;
-    // The size first: R2 refuses a range of an empty object.
-    const stored = await r2(sources, `head ${key}`, () => bucket.head(key));
-    if (stored && stored.size === 0) return { head: new Uint8Array(0), size: 0 };
-    const object = stored && await r2(sources, `get ${key}`, () => bucket.get(key, { range: { offset: 0, length: Math.min(bytes, stored.size) } }));
+    let object: R2ObjectBody | null;
+    try {
+      object = await r2(sources, `get ${key}`, () => bucket.get(key, { range: { offset: 0, length: bytes } }));
+    } catch (error) {
+      // R2 refuses any range of an empty object: a bad file, told apart by its size (one more call, only then).
+      const stored = await r2(sources, `head ${key}`, () => bucket.head(key));
+      if (stored?.size === 0) return { head: new Uint8Array(0), size: 0 };
+      throw error;
+    }
     if (object) return { head: new Uint8Array(await object.arrayBuffer()), size: object.size };
   }
   const value = await kvRead(sources, key);
@@ -118,12 +123,8 @@ async function readFromKv(sources: MediaSources, key: string, request: MediaRequ
   return { ...facts, status: 'found', body, range };
 }
 
-async function kvRead(sources: MediaSources, key: string): Promise<{ bytes: ArrayBuffer; hash: string } | null> {
-  const { kv, kvOptions, meter } = sources;
-  const call = () => kv.getWithMetadata<{ hash?: unknown }>(key, { type: 'arrayBuffer', cacheTtl: kvOptions.cacheTtl });
-  const { value, metadata } = await storageCall(`KV get ${key}`, kvOptions.timeoutMs, () => (meter ? meter.call('kv', call) : call()));
-  if (value === null) return null;
-  return { bytes: value, hash: typeof metadata?.hash === 'string' ? metadata.hash : await contentHash(value) };
+function kvRead({ kv, kvOptions, meter }: MediaSources, key: string): Promise<{ bytes: ArrayBuffer; hash: string } | null> {
+  return getMediaFile(kv, key, kvOptions, meter);
 }
 
 function r2<T>(sources: MediaSources, what: string, call: () => Promise<T>): Promise<T> {

@@ -241,6 +241,16 @@ image:
     expect(html).not.toMatch(/map\.svg[^>]*srcset/);
   });
 
+  it('measure a picture with one ranged R2 read on the first render, and none after', async () => {
+    await env.MEDIA.put('media/measured-once.jpg', PHOTO);
+    await seedArticle('local/measured', articleFile('title: Measured\ndate: 2026-11-20T08:30:00Z', 'Text.\n\n![A photo](/media/measured-once.jpg)\n'));
+    const r2Calls = (res: Response) => Number(/r2;dur=[\d.]+;desc="(\d+) calls?"/.exec(res.headers.get('Server-Timing') ?? '')?.[1] ?? 0);
+    const first = await fetchApp('/articles/local/measured', { bindings: { ISOLATE_CACHE_TTL: '0' } });
+    expect(await first.text()).toContain('width="1600" height="2000"');
+    expect(r2Calls(first)).toBe(1);
+    expect(r2Calls(await fetchApp('/articles/local/measured', { bindings: { ISOLATE_CACHE_TTL: '0' } }))).toBe(0);
+  });
+
   it('offer every candidate URL as a working variant', { timeout: 120_000 }, async () => {
     const html = await (await fetchApp('/articles/local/estuary')).text();
     const urls = new Set([...html.matchAll(/srcset="([^"]+)"/g)].flatMap((m) => m[1]!.split(', ').map((c) => c.split(' ')[0]!)));
